@@ -43,7 +43,13 @@ const errorCodes = new Set<string>(Object.values(ErrorCode));
 export function endReasonOf(error: HubClientError): SessionEndReason | null {
   const byCode = error.code === "NETWORK" ? undefined : reasonByCode[error.code];
   if (!byCode) return null;
-  return error.reason ?? byCode;
+  if (error.reason) return error.reason;
+  // The hub reports a disabled account's ended session as SESSION_TERMINATED; the shared end
+  // sentence still tells the two apart.
+  if (byCode === EndReason.TERMINATED && error.message.startsWith(EndMessage[EndReason.ACCOUNT_DISABLED])) {
+    return EndReason.ACCOUNT_DISABLED;
+  }
+  return byCode;
 }
 
 /** The sentence shown for `reason` when the hub gave none. */
