@@ -1,0 +1,20 @@
+import { pino, type Logger } from "pino";
+
+export type { Logger };
+
+/** The hub's JSON logger. Tokens are never logged; the redact list is a second line of defence. */
+export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
+  return pino({
+    level,
+    base: { service: "session-hub" },
+    redact: {
+      paths: ["token", "*.token", "authorization", "*.authorization", "password", "*.password"],
+      censor: "[redacted]",
+    },
+  });
+}
+
+/** A logger that drops everything, for tests that do not read logs. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

@@ -1,0 +1,71 @@
+/**
+ * `npm start`: one hub node. With REDIS_URL it uses that Redis; without it, it starts a private
+ * redis-server with its data under ./data (AOF on) and stops it with the hub.
+ */
+import { join } from "node:path";
+import { readConfig } from "./config.ts";
+import { createHub } from "./hub.ts";
+import { createLogger } from "./logger.ts";
+import { redisServerInstalled, startEmbeddedRedis, type EmbeddedRedis } from "./redis/embedded-redis.ts";
+
+const projectRoot = join(import.meta.dirname, "..");
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger();
+  let embedded: EmbeddedRedis | null = null;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    if (!redisServerInstalled()) {
+      console.error(
+        "Session Hub needs Redis. Either install it (Debian/Ubuntu: sudo apt-get install redis-server;\n" +
+          "macOS: brew install redis) so the hub can start a private one, or point the hub at yours:\n" +
+          "  REDIS_URL=redis://host:6379 npm start",
+      );
+      process.exit(1);
+    }
+    embedded = await startEmbeddedRedis({ dir: join(projectRoot, "data", "redis"), port: 0 });
+    redisUrl = embedded.url;
+    logger.info({ redisUrl, dir: "data/redis" }, "started a private redis-server (AOF on)");
+  }
+
+  const hub = await createHub({
+    redisUrl,
+    keyPrefix: config.keyPrefix,
+    host: config.host,
+    port: config.port,
+    logger,
+    minIdleTimeoutSeconds: config.minIdleTimeoutSeconds,
+    adminUsername: config.adminUsername,
+    adminPassword: config.adminPassword,
+    staticDir: join(projectRoot, "dist", "client"),
+    onAdminCreated: (username, password, generated) => {
+      if (generated) {
+        console.log(`\nFirst admin created. Sign in as "${username}" with password: ${password}\n(shown once; change it under Accounts)\n`);
+      } else {
+        console.log(`\nFirst admin "${username}" created with the password from HUB_ADMIN_PASSWORD.\n`);
+      }
+    },
+  });
+  const url = await hub.listen();
+  console.log(`Session Hub is running: dashboard ${url}/  Web App ${url}/app/`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await hub.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Session Hub failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+/**
+ * The change feed: every change to sessions or usage is appended to a capped Redis stream with a
+ * sequence number from one shared counter (inside the same Lua script as the change). Each node
+ * tails the stream on its own connection and turns what it reads into `sessions:delta` batches
+ * for its own dashboards, so every dashboard on every node sees the same contiguous sequence,
+ * and a gap (a node that fell behind the cap) shows as `fromSeq > seq + 1`.
+ */
+import type { EndedRef, SessionsDelta } from "../../shared/events.ts";
+import type { LicenseUsage, Session } from "../../shared/types.ts";
+import type { HubContext } from "../context.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import { rawToSession } from "../sessions/session-record.ts";
+
+interface ChangeBody {
+  s?: Record<string, string>[];
+  u?: Record<string, string>[];
+  e?: EndedRef[];
+  usage?: boolean;
+}
+
+const BLOCK_MS = 1000;
+const BATCH = 1000;
+
+export class ChangeFeed {
+  private lastId = "0-0";
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly listeners = new Set<(delta: SessionsDelta) => void>();
+
+  constructor(
+    private readonly ctx: HubContext,
+    private readonly reader: RedisClient,
+    private readonly readUsage: () => Promise<LicenseUsage>,
+  ) {}
+
+  /** Starts tailing from the newest entry: dashboards take their snapshot first, then deltas. */
+  async start(): Promise<void> {
+    const newest = await this.reader.xRevRange(this.ctx.keys.changes, "+", "-", { COUNT: 1 });
+    this.lastId = newest?.[0]?.id ?? "0-0";
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  subscribe(listener: (delta: SessionsDelta) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The sequence number of the newest change. */
+  async currentSeq(): Promise<number> {
+    return Number((await this.ctx.redis.get(this.ctx.keys.seq)) ?? 0);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const reply = await this.reader.xRead(
+          { key: this.ctx.keys.changes, id: this.lastId },
+          { BLOCK: BLOCK_MS, COUNT: BATCH },
+        );
+        const messages = (reply as { messages: { id: string; message: Record<string, string> }[] }[] | null)?.[0]
+          ?.messages;
+        if (!messages?.length) continue;
+        this.lastId = messages[messages.length - 1]!.id;
+        const delta = await this.toDelta(messages.map((m) => m.message));
+        for (const listener of this.listeners) listener(delta);
+      } catch (error) {
+        if (!this.running) return;
+        this.ctx.logger.warn({ err: (error as Error).message }, "change feed read failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
+  private async toDelta(entries: Record<string, string>[]): Promise<SessionsDelta> {
+    const started = new Map<string, Session>();
+    const updated = new Map<string, Session>();
+    const ended: EndedRef[] = [];
+    let usageChanged = false;
+    for (const entry of entries) {
+      const body = JSON.parse(entry.d ?? "{}") as ChangeBody;
+      for (const raw of body.s ?? []) {
+        const session = rawToSession(raw);
+        if (session) started.set(session.id, session);
+      }
+      for (const raw of body.u ?? []) {
+        const session = rawToSession(raw);
+        if (!session) continue;
+        if (started.has(session.id)) started.set(session.id, session);
+        else updated.set(session.id, session);
+      }
+      for (const ref of body.e ?? []) {
+        ended.push(ref);
+        updated.delete(ref.id);
+      }
+      usageChanged ||= body.usage === true;
+    }
+    const delta: SessionsDelta = {
+      seq: Number(entries[entries.length - 1]!.seq),
+      fromSeq: Number(entries[0]!.seq),
+      started: [...started.values()],
+      updated: [...updated.values()],
+      ended,
+      serverNow: this.ctx.clock.now(),
+    };
+    if (usageChanged) delta.usage = await this.readUsage();
+    return delta;
+  }
+
+  /** Stops tailing; the feed owns its reader connection and closes it. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.reader.destroy();
+    await this.loop;
+  }
+}
