@@ -1,0 +1,125 @@
+import { createClient } from "redis";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import type { SessionsDelta } from "../../shared/events.ts";
+import { api, createAccount, login, TECH_PASSWORD } from "../support/api.ts";
+import { startTestHub, type TestHub } from "../support/hub.ts";
+import { closeAllSockets, connectAdmin, connectClient, connectRefused, waitUntil } from "../support/sockets.ts";
+
+let hub: TestHub;
+let admin: Awaited<ReturnType<typeof login>>;
+
+afterEach(async () => {
+  closeAllSockets();
+  await hub.close();
+});
+
+describe("the admin feed", () => {
+  beforeEach(async () => {
+    hub = await startTestHub();
+    admin = await login(hub.url, hub.adminUsername, hub.adminPassword);
+  });
+
+  it("sends a snapshot, then deltas with contiguous sequence numbers as sessions start, act and end", async () => {
+    await createAccount(hub.url, admin.token, "alice", "concurrent");
+    const { socket: dashboard, snapshot } = await connectAdmin(hub.url, admin.token);
+    expect(snapshot.sessions.map((s) => s.username)).toEqual(["admin"]);
+    expect(snapshot.usage.concurrent.used).toBe(0);
+    expect(snapshot.settings).toMatchObject({ enabled: false });
+
+    const deltas: SessionsDelta[] = [];
+    dashboard.on("sessions:delta", (delta) => deltas.push(delta));
+
+    const started = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) => d.started.some((s) => s.username === "alice"));
+    const alice = await login(hub.url, "alice", TECH_PASSWORD, "mobile", "Pixel 9");
+    const startDelta = await started;
+    expect(startDelta.started[0]).toMatchObject({ username: "alice", app: "mobile", device: "Pixel 9", connected: false, state: "active" });
+    expect(startDelta.usage?.concurrent.used).toBe(1);
+
+    const connected = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) => d.updated.some((s) => s.id === alice.session.id && s.connected));
+    const socket = await connectClient(hub.url, alice.token);
+    await connected;
+
+    const acted = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) =>
+      d.updated.some((s) => s.id === alice.session.id && s.lastActivityAt > alice.session.lastActivityAt),
+    );
+    socket.emit("activity");
+    await acted;
+
+    const ended = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) => d.ended.some((e) => e.id === alice.session.id));
+    await api(hub.url, "POST", "/api/auth/logout", { token: alice.token });
+    const endDelta = await ended;
+    expect(endDelta.ended).toContainEqual({ id: alice.session.id, reason: "logout" });
+    expect(endDelta.usage?.concurrent.used).toBe(0);
+
+    // Every change since the snapshot arrived exactly once and in order.
+    expect(deltas[0]!.fromSeq).toBe(snapshot.seq + 1);
+    for (let i = 1; i < deltas.length; i++) expect(deltas[i]!.fromSeq).toBe(deltas[i - 1]!.seq + 1);
+  });
+
+  it("answers sessions:resync with a fresh snapshot", async () => {
+    const { socket } = await connectAdmin(hub.url, admin.token);
+    await createAccount(hub.url, admin.token, "bob", "named");
+    await login(hub.url, "bob", TECH_PASSWORD, "web");
+    const fresh = await socket.emitWithAck("sessions:resync");
+    expect(fresh.sessions.map((s) => s.username).sort()).toEqual(["admin", "bob"]);
+    expect(fresh.usage.named.connected).toBe(2);
+  });
+
+  it("keeps technicians out of the dashboard and the admin API", async () => {
+    await createAccount(hub.url, admin.token, "tech", "named");
+    const tech = await login(hub.url, "tech", TECH_PASSWORD, "web");
+    const refused = await connectRefused(hub.url, tech.token, "/admin");
+    expect(refused.message).toBe("FORBIDDEN");
+    expect(refused.data).toEqual({ code: "FORBIDDEN", message: expect.any(String) });
+    for (const [method, path] of [
+      ["GET", "/api/sessions"],
+      ["POST", "/api/sessions/terminate"],
+      ["GET", "/api/license"],
+      ["PUT", "/api/license"],
+      ["GET", "/api/license/history?type=named&period=hour"],
+      ["GET", "/api/settings/idle-termination"],
+      ["GET", "/api/accounts"],
+      ["POST", "/api/accounts"],
+    ] as const) {
+      const response = await api(hub.url, method, path, { token: tech.token, body: method === "GET" ? undefined : {} });
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect(response.body.error.code).toBe("FORBIDDEN");
+    }
+    expect((await api(hub.url, "GET", "/api/me", { token: tech.token })).status).toBe(200);
+  });
+});
+
+describe("activity", () => {
+  it("1,000 activity events from one socket cost a handful of Redis writes and keep last activity right", async () => {
+    hub = await startTestHub({ activityFlushMs: 250 });
+    admin = await login(hub.url, hub.adminUsername, hub.adminPassword);
+    await createAccount(hub.url, admin.token, "flood", "concurrent");
+    const flood = await login(hub.url, "flood", TECH_PASSWORD, "web");
+    const socket = await connectClient(hub.url, flood.token);
+    const { socket: dashboard } = await connectAdmin(hub.url, admin.token);
+
+    const monitor = createClient({ url: inject("redisUrl") });
+    await monitor.connect();
+    const writes: string[] = [];
+    await monitor.monitor((line: string) => {
+      // Script calls (evalsha/eval) that name this session: each is one write of its activity.
+      if (/^"?(evalsha|eval)"?/i.test(line.split(" ").slice(3).join(" ")) && line.includes(flood.session.id)) writes.push(line);
+    });
+
+    const before = Date.now();
+    for (let i = 0; i < 1000; i++) socket.emit("activity");
+    const last = Date.now();
+    const settled = await waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) =>
+      d.updated.some((s) => s.id === flood.session.id && s.lastActivityAt >= last - 50),
+    );
+    const seen = settled.updated.find((s) => s.id === flood.session.id)!;
+    expect(seen.lastActivityAt).toBeGreaterThanOrEqual(before);
+    expect(seen.lastActivityAt).toBeLessThanOrEqual(Date.now());
+    await monitor.close();
+
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.length).toBeLessThanOrEqual(5);
+    const me = await api(hub.url, "GET", "/api/me", { token: flood.token });
+    expect(me.body.session.lastActivityAt).toBe(seen.lastActivityAt);
+  });
+});

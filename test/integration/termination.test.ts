@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SessionEndedPayload } from "../../shared/events.ts";
+import { api, createAccount, login, TECH_PASSWORD } from "../support/api.ts";
+import { startTestHub, type TestHub } from "../support/hub.ts";
+import { closeAllSockets, connectClient, connectRefused, waitFor } from "../support/sockets.ts";
+
+let hub: TestHub;
+let admin: Awaited<ReturnType<typeof login>>;
+
+beforeEach(async () => {
+  hub = await startTestHub();
+  admin = await login(hub.url, hub.adminUsername, hub.adminPassword);
+});
+afterEach(async () => {
+  closeAllSockets();
+  await hub.close();
+});
+
+describe("ending sessions", () => {
+  it("terminating two sessions in one call tells both users who did it and why, then cuts them off", async () => {
+    await createAccount(hub.url, admin.token, "alice", "concurrent");
+    await createAccount(hub.url, admin.token, "bob", "named");
+    const alice = await login(hub.url, "alice", TECH_PASSWORD, "web");
+    const bob = await login(hub.url, "bob", TECH_PASSWORD, "mobile");
+    const aliceSocket = await connectClient(hub.url, alice.token);
+    const bobSocket = await connectClient(hub.url, bob.token);
+
+    // Record the order of the notice and the disconnect on each socket.
+    const order = (socket: typeof aliceSocket) =>
+      new Promise<{ notice: SessionEndedPayload; events: string[] }>((resolve) => {
+        const events: string[] = [];
+        let notice: SessionEndedPayload;
+        socket.on("session:ended", (payload) => {
+          events.push("ended");
+          notice = payload;
+        });
+        socket.on("disconnect", () => {
+          events.push("disconnect");
+          resolve({ notice, events });
+        });
+      });
+    const aliceSaw = order(aliceSocket);
+    const bobSaw = order(bobSocket);
+
+    const response = await api(hub.url, "POST", "/api/sessions/terminate", {
+      token: admin.token,
+      body: { sessionIds: [alice.session.id, bob.session.id, "no-such-session"], message: "Permissions changed." },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.terminated.sort()).toEqual([alice.session.id, bob.session.id].sort());
+    expect(response.body.notFound).toEqual(["no-such-session"]);
+
+    for (const [saw, session] of [
+      [await aliceSaw, alice.session],
+      [await bobSaw, bob.session],
+    ] as const) {
+      expect(saw.events).toEqual(["ended", "disconnect"]);
+      expect(saw.notice).toEqual({
+        sessionId: session.id,
+        reason: "terminated",
+        message: "Your session has been terminated by the administrator. Permissions changed.",
+        by: { accountId: admin.account.id, username: "admin" },
+      });
+    }
+
+    for (const token of [alice.token, bob.token]) {
+      const me = await api(hub.url, "GET", "/api/me", { token });
+      expect(me.status).toBe(401);
+      expect(me.body.error.code).toBe("SESSION_TERMINATED");
+      const refused = await connectRefused(hub.url, token);
+      expect(refused.message).toBe("SESSION_TERMINATED");
+      expect(refused.data?.message).toMatch(/terminated by the administrator/);
+    }
+    const list = await api(hub.url, "GET", "/api/sessions", { token: admin.token });
+    expect(list.body.sessions.map((s: { id: string }) => s.id)).toEqual([admin.session.id]);
+  });
+
+  it("a logged-out token gets SESSION_ENDED and an unknown one UNAUTHENTICATED", async () => {
+    await createAccount(hub.url, admin.token, "carol", "concurrent");
+    const carol = await login(hub.url, "carol", TECH_PASSWORD);
+    const socket = await connectClient(hub.url, carol.token);
+    const ended = waitFor<SessionEndedPayload>(socket, "session:ended");
+    expect((await api(hub.url, "POST", "/api/auth/logout", { token: carol.token })).status).toBe(204);
+    expect((await ended).reason).toBe("logout");
+
+    const me = await api(hub.url, "GET", "/api/me", { token: carol.token });
+    expect(me.body.error.code).toBe("SESSION_ENDED");
+    expect((await connectRefused(hub.url, carol.token)).message).toBe("SESSION_ENDED");
+
+    const unknown = await api(hub.url, "GET", "/api/me", { token: "x".repeat(43) });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error.code).toBe("UNAUTHENTICATED");
+    expect((await connectRefused(hub.url, "nonsense")).message).toBe("UNAUTHENTICATED");
+  });
+
+  it("disabling an account ends its sessions with account-disabled and refuses its logins", async () => {
+    const dave = await createAccount(hub.url, admin.token, "dave", "concurrent");
+    const web = await login(hub.url, "dave", TECH_PASSWORD, "web");
+    const mobile = await login(hub.url, "dave", TECH_PASSWORD, "mobile");
+    const webSocket = await connectClient(hub.url, web.token);
+    const mobileSocket = await connectClient(hub.url, mobile.token);
+    const endings = Promise.all([
+      waitFor<SessionEndedPayload>(webSocket, "session:ended"),
+      waitFor<SessionEndedPayload>(mobileSocket, "session:ended"),
+    ]);
+    const patched = await api(hub.url, "PATCH", `/api/accounts/${dave.id}`, { token: admin.token, body: { disabled: true } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.disabled).toBe(true);
+    for (const notice of await endings) expect(notice.reason).toBe("account-disabled");
+
+    const again = await api(hub.url, "POST", "/api/auth/login", { body: { username: "dave", password: TECH_PASSWORD, app: "web" } });
+    expect(again.status).toBe(403);
+    expect(again.body.error.code).toBe("ACCOUNT_DISABLED");
+    const usage = (await api(hub.url, "GET", "/api/license", { token: admin.token })).body.usage;
+    expect(usage.concurrent.used).toBe(0);
+  });
+
+  it("deleting an account ends its sessions and frees its username", async () => {
+    const erin = await createAccount(hub.url, admin.token, "erin", "named");
+    const session = await login(hub.url, "erin", TECH_PASSWORD, "web");
+    const socket = await connectClient(hub.url, session.token);
+    const ended = waitFor<SessionEndedPayload>(socket, "session:ended");
+    expect((await api(hub.url, "DELETE", `/api/accounts/${erin.id}`, { token: admin.token })).status).toBe(204);
+    expect((await ended).reason).toBe("account-disabled");
+    expect((await api(hub.url, "DELETE", `/api/accounts/${erin.id}`, { token: admin.token })).status).toBe(404);
+    await createAccount(hub.url, admin.token, "ERIN", "named");
+  });
+});
