@@ -7,12 +7,19 @@
 /** The most often the dashboard tells the hub the user is active. */
 export const ACTIVITY_INTERVAL_MS = 5000;
 
-const ACTIVITY_EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "scroll", "focus", "touchstart"] as const;
+const INPUT_EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "scroll", "touchstart"] as const;
 
 export class ActivityReporter {
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private trailing: ReturnType<typeof setTimeout> | undefined;
   private readonly listener = (): void => this.onActivity();
+  /**
+   * Only the window gaining focus (the user coming back to the tab) counts: focus moved by the
+   * page itself, such as a dialog focusing its button, is not the user doing something.
+   */
+  private readonly focusListener = (event: FocusEvent): void => {
+    if (event.target === this.target) this.onActivity();
+  };
 
   constructor(
     private readonly send: () => void,
@@ -21,14 +28,16 @@ export class ActivityReporter {
   ) {}
 
   start(): void {
-    for (const type of ACTIVITY_EVENTS) {
-      // Capture, so scrolls of inner panes and focus moves between controls are seen too.
+    for (const type of INPUT_EVENTS) {
+      // Capture, so scrolls of inner panes are seen too (scroll does not bubble).
       this.target.addEventListener(type, this.listener, { capture: true, passive: true });
     }
+    this.target.addEventListener("focus", this.focusListener);
   }
 
   stop(): void {
-    for (const type of ACTIVITY_EVENTS) this.target.removeEventListener(type, this.listener, { capture: true });
+    for (const type of INPUT_EVENTS) this.target.removeEventListener(type, this.listener, { capture: true });
+    this.target.removeEventListener("focus", this.focusListener);
     clearTimeout(this.trailing);
     this.trailing = undefined;
   }

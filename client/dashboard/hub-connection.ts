@@ -63,7 +63,13 @@ export class HubConnection {
     private readonly handlers: HubConnectionHandlers,
     url = window.location.origin,
   ) {
-    this.manager = new Manager(url, { autoConnect: false, reconnectionDelayMax: 5000 });
+    this.manager = new Manager(url, {
+      autoConnect: false,
+      reconnectionDelayMax: 5000,
+      // WebSocket first: it needs no sticky sessions across hub nodes (long-polling does);
+      // polling stays as the fallback for networks that block WebSockets.
+      transports: ["websocket", "polling"],
+    });
     this.session = this.manager.socket("/", { auth: { token } }) as SessionSocket;
     this.admin = this.manager.socket("/admin", { auth: { token } }) as AdminSocket;
     this.store.onGap = () => this.resyncSoon();

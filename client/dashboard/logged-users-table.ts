@@ -201,22 +201,21 @@ export class LoggedUsersTable {
       else this.selected.delete(session.id);
       this.updateSelectionControls();
     });
-    const cell = (): HTMLTableCellElement => h("td");
+    const cell = (col: string, className?: string): HTMLTableCellElement => h("td", { "data-col": col, class: className });
     const refs: RowRefs = {
       row: h("tr", { "data-session-id": session.id }),
       checkbox,
-      user: h("th", { scope: "row", class: "user-cell" }),
-      licenseType: cell(),
-      app: cell(),
-      device: cell(),
-      startedAt: cell(),
-      lastActivityAt: cell(),
-      duration: h("td", { class: "num", "data-col": "duration" }),
-      idle: h("td", { class: "num", "data-col": "idle" }),
-      connected: cell(),
-      state: cell(),
+      user: h("th", { scope: "row", class: "user-cell", "data-col": "user" }),
+      licenseType: cell("account-type"),
+      app: cell("app"),
+      device: cell("device"),
+      startedAt: cell("logged-in"),
+      lastActivityAt: cell("last-activity"),
+      duration: cell("duration", "num"),
+      idle: cell("idle", "num"),
+      connected: cell("connected"),
+      state: cell("state"),
     };
-    refs.lastActivityAt.dataset.col = "last-activity";
     refs.row.append(
       h("td", { class: "select-cell" }, checkbox),
       refs.user,

@@ -112,7 +112,10 @@ export class UsageChart {
       height: CHART_HEIGHT,
       ms: 1,
       cursor: { drag: { x: false, y: false } },
-      legend: { live: true },
+      legend: {
+        live: true,
+        markers: { dash: (u, i) => (u.series[i]?.dash ? "dashed" : "solid") },
+      },
       scales: {
         x: {
           time: true,
