@@ -26,6 +26,8 @@ export class IdleSettingsForm {
   };
   /** True while the admin has edits that are not saved yet. */
   private dirty = false;
+  /** The hub's settings as last put into the form, to tell a real change from a resync. */
+  private shown: IdleSettings | null = null;
   private saving = false;
   private readonly unsubscribe: () => void;
   private readonly onSubmit = (event: Event): void => {
@@ -56,24 +58,22 @@ export class IdleSettingsForm {
     this.form.removeEventListener("input", this.onInput);
   }
 
+  /**
+   * Settings from the hub: a snapshot or resync repeating what the form already shows leaves the
+   * admin's edits alone; a real change (another admin saved) replaces them, and says so.
+   */
   private onRemoteSettings(): void {
     const settings = this.store.settings;
     if (!settings || this.saving) return;
-    const differs = !this.sameAs(settings);
+    if (this.shown && sameSettings(this.shown, settings)) return;
+    const hadEdits = this.dirty;
     this.fill(settings);
-    if (differs && this.dirty) setText(this.status, "Another administrator changed these settings; your edits were replaced.");
-    this.dirty = false;
-  }
-
-  private sameAs(settings: IdleSettings): boolean {
-    return (
-      this.enabled.checked === settings.enabled &&
-      Number(this.timeout.value) === settings.timeoutMinutes &&
-      Number(this.prompt.value) === settings.promptSeconds
-    );
+    if (hadEdits) setText(this.status, "Another administrator changed these settings; your edits were replaced.");
   }
 
   private fill(settings: IdleSettings): void {
+    this.shown = settings;
+    this.dirty = false;
     this.enabled.checked = settings.enabled;
     this.timeout.value = String(settings.timeoutMinutes);
     this.prompt.value = String(settings.promptSeconds);
@@ -133,7 +133,6 @@ export class IdleSettingsForm {
       const saved = await this.api.saveIdleSettings(settings);
       this.store.applySettings(saved);
       this.fill(saved);
-      this.dirty = false;
       setText(this.status, `Saved at ${formatMoment(Date.now())}.`);
     } catch (error) {
       setText(this.status, "");
@@ -143,4 +142,8 @@ export class IdleSettingsForm {
       this.save.disabled = false;
     }
   }
+}
+
+function sameSettings(a: IdleSettings, b: IdleSettings): boolean {
+  return a.enabled === b.enabled && a.timeoutMinutes === b.timeoutMinutes && a.promptSeconds === b.promptSeconds;
 }

@@ -381,7 +381,7 @@ describe("idle settings", () => {
     expect(again.body).toEqual(saved.body);
   });
 
-  it("a timeout the hub refuses is reported at the field, and another admin's change appears live", async () => {
+  it("a timeout the hub refuses is reported at the field, a refresh keeps unsaved edits, and another admin's change appears live", async () => {
     await signInAdmin();
     const page = dashboard.page;
     await page.getByLabel("Automatically terminate idle sessions for concurrent users").check();
@@ -389,6 +389,11 @@ describe("idle settings", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await page.locator("#idle-timeout-error").getByText("at most").waitFor();
     expect(await page.getByLabel("Idle timeout (minutes)").getAttribute("aria-invalid")).toBe("true");
+
+    // A refresh repeats the same settings: the admin's unsaved edit stays.
+    await page.keyboard.press("F5");
+    await page.locator("#logged-users-status").getByText(/^Refreshed at/).waitFor();
+    expect(await page.getByLabel("Idle timeout (minutes)").inputValue()).toBe("100000");
 
     const other = await login(hub.url, hub.adminUsername, hub.adminPassword, "web", "Another admin");
     const put = await api(hub.url, "PUT", "/api/settings/idle-termination", {
