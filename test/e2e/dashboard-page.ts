@@ -3,10 +3,13 @@
  * reading the page the way an admin would (by labels, roles and the table's rows), so the tests
  * read like the product's rules.
  */
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { LicenseHistory } from "../../shared/types.ts";
+import { startTestHub, type TestHub } from "../support/hub.ts";
+import { closeAllSockets } from "../support/sockets.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 export const ARTIFACTS_DIR = join(ROOT, "test-artifacts");
@@ -133,14 +136,21 @@ export class DashboardPage {
     return { filename: download.suggestedFilename(), text: readFileSync(path, "utf8") };
   }
 
-  /** Writes a full-page screenshot to test-artifacts/, and optionally copies it into docs/. */
+  /**
+   * Writes a full-page screenshot to test-artifacts/. With `docsCopy` it also goes into docs/
+   * when that file is missing or UPDATE_SCREENSHOTS=1, so a plain test run leaves the committed
+   * picture (and the git tree) alone.
+   */
   async screenshot(name: string, docsCopy?: string): Promise<string> {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const path = join(ARTIFACTS_DIR, `${name}.png`);
     await this.page.screenshot({ path, fullPage: true });
     if (docsCopy) {
-      mkdirSync(join(ROOT, "docs"), { recursive: true });
-      copyFileSync(path, join(ROOT, "docs", docsCopy));
+      const target = join(ROOT, "docs", docsCopy);
+      if (process.env.UPDATE_SCREENSHOTS === "1" || !existsSync(target)) {
+        mkdirSync(join(ROOT, "docs"), { recursive: true });
+        copyFileSync(path, target);
+      }
     }
     return path;
   }
@@ -150,4 +160,46 @@ export class DashboardPage {
 export function parseCsv(text: string): { header: string[]; rows: string[][] } {
   const [head = "", ...lines] = text.trimEnd().split("\n");
   return { header: head.split(","), rows: lines.map((line) => line.split(",")) };
+}
+
+/** What each test of a dashboard file gets: a fresh hub and a dashboard page open on it. */
+export interface DashboardTestBed {
+  hub: TestHub;
+  dashboard: DashboardPage;
+  /** Signs the admin in on the page and returns the page's own token. */
+  signInAdmin(): Promise<string>;
+}
+
+/**
+ * Registers the hooks of a dashboard test file: one Chromium per file, and per test a hub with a
+ * fresh key prefix and a new browser context, closed afterwards with a screenshot of the page as
+ * it ended. A test may replace `bed.hub` (say, to restart it); the replacement is closed.
+ */
+export function useDashboardTestBed(hubOptions: Parameters<typeof startTestHub>[0] = {}): DashboardTestBed {
+  let browser: Browser;
+  const bed = {
+    async signInAdmin(): Promise<string> {
+      await bed.dashboard.signIn(bed.hub.adminUsername, bed.hub.adminPassword);
+      return bed.dashboard.token();
+    },
+  } as DashboardTestBed;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    bed.hub = await startTestHub(hubOptions);
+    bed.dashboard = await DashboardPage.open(browser, bed.hub.url);
+  });
+  afterEach(async (context) => {
+    const name = context.task.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 80);
+    await bed.dashboard.screenshot(`dashboard-${name}`).catch(() => undefined);
+    closeAllSockets();
+    await bed.dashboard.close();
+    await bed.hub.close();
+  });
+  return bed;
 }
