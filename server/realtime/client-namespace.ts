@@ -3,7 +3,7 @@
  * rooms and counts toward the session's `connected`. Every event it sends is activity, buffered
  * in memory; `session:keep` answers a prompt.
  */
-import type { KeepAck } from "../../shared/events.ts";
+import type { KeepAck, SessionPromptPayload } from "../../shared/events.ts";
 import type { Logger } from "../logger.ts";
 import type { ActivityBuffer } from "../sessions/activity-buffer.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
@@ -14,7 +14,11 @@ import { authenticateSocket, toConnectError } from "./socket-auth.ts";
 /** Answers a prompt: true when the session was prompted and is active again. */
 export interface PromptAnswerer {
   keep(sessionId: string): Promise<boolean>;
+  /** The prompt the session is waiting to answer, if any (shown to a socket that joins late). */
+  pendingPrompt(sessionId: string): Promise<SessionPromptPayload | null>;
 }
+
+const noop = () => undefined;
 
 export interface ClientNamespaceDeps {
   sessions: SessionStore;
@@ -42,6 +46,8 @@ export function setupClientNamespace(io: HubServer, deps: ClientNamespaceDeps): 
     const attached = presence.attach(sessionId).then(
       (open) => {
         if (!open) socket.disconnect(true);
+        // A tab opened or reconnected while its session waits for an answer shows the prompt too.
+        else void prompts.pendingPrompt(sessionId).then((prompt) => prompt && socket.emit("session:prompt", prompt), noop);
         return open;
       },
       (error: unknown) => {

@@ -1,4 +1,5 @@
 /** Opening, finding and listing sessions. Ending one lives in session-ender.ts. */
+import { EventEmitter } from "node:events";
 import { ErrorCode } from "../../shared/errors.ts";
 import type { App, EndReason, EndedBy, Session } from "../../shared/types.ts";
 import type { StoredAccount } from "../accounts/account-store.ts";
@@ -46,8 +47,19 @@ export interface OpenSessionInput {
   ip: string | null;
 }
 
-export class SessionStore {
-  constructor(private readonly ctx: HubContext) {}
+/** `opened` fires on the node that opened a session (the idle engine arms its job then). */
+export class SessionStore extends EventEmitter<{ opened: [SessionRecord] }> {
+  constructor(private readonly ctx: HubContext) {
+    super();
+  }
+
+  /** Set by the hub: ends a session past the absolute lifetime (session-lifetime.ts). */
+  private lifetime: ((session: SessionRecord) => Promise<Tombstone | null>) | null = null;
+
+  /** Makes every token check end and refuse a session past the absolute lifetime. */
+  enforceLifetime(check: (session: SessionRecord) => Promise<Tombstone | null>): void {
+    this.lifetime = check;
+  }
 
   /** Opens a session, taking a concurrent seat when needed. Throws LICENSE_LIMIT_REACHED at the limit. */
   async open({ account, app, device, ip }: OpenSessionInput): Promise<{ token: string; session: Session }> {
@@ -91,6 +103,7 @@ export class SessionStore {
     }
     const session = await this.get(id);
     if (!session) throw new HubError(ErrorCode.SESSION_ENDED, "The session ended as it opened.", 401);
+    this.emit("opened", session);
     return { token, session: toSession(session) };
   }
 
@@ -111,6 +124,8 @@ export class SessionStore {
     const [kind, payload = "", role = "", disabled = ""] = reply;
     if (kind === "OK") {
       const session = toSessionRecord(JSON.parse(payload) as Record<string, string>);
+      const expired = session && this.lifetime ? await this.lifetime(session) : null;
+      if (expired) return { kind: "ended", tombstone: expired };
       if (session) return { kind: "open", session, role, disabled: disabled === "1" };
     }
     if (kind === "TOMB") return { kind: "ended", tombstone: JSON.parse(payload) as Tombstone };
