@@ -1,22 +1,13 @@
 /** The one place errors become HTTP responses of the contract's shape. */
 import type { NextFunction, Request, Response } from "express";
 import { ErrorCode, type ErrorResponse } from "../../shared/errors.ts";
-import { HubError, notFound, unavailable } from "../errors.ts";
+import { HubError, notFound, RateLimitedError, unavailable } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { isRedisUnavailable } from "../redis/connection.ts";
 
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
-}
-
-function isRedisDown(error: Error): boolean {
-  return (
-    error.name === "ClientClosedError" ||
-    error.name === "ClientOfflineError" ||
-    error.name === "SocketClosedUnexpectedlyError" ||
-    error.name === "ConnectionTimeoutError" ||
-    /ECONNREFUSED|ECONNRESET|The client is closed|offline queue|LOADING/.test(error.message)
-  );
 }
 
 export function toHubError(error: unknown): HubError {
@@ -34,7 +25,7 @@ export function toHubError(error: unknown): HubError {
   if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
     return new HubError(ErrorCode.VALIDATION_FAILED, err.message || "Bad request.", err.status);
   }
-  if (err instanceof Error && isRedisDown(err)) return unavailable();
+  if (isRedisUnavailable(err)) return unavailable();
   return new HubError(ErrorCode.INTERNAL, "Something went wrong on the server.", 500);
 }
 
@@ -49,6 +40,7 @@ export function errorHandler(logger: Logger) {
       logger.error({ err: error, method: req.method, path: req.path }, "request failed");
     }
     if (hubError.status === 503) res.set("Retry-After", "1");
+    if (hubError instanceof RateLimitedError) res.set("Retry-After", String(hubError.retryAfterSeconds));
     const body: ErrorResponse = { error: hubError.toBody() };
     res.status(hubError.status).json(body);
   };

@@ -1,4 +1,11 @@
-import { createClient } from "redis";
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  createClient,
+  DisconnectsClientError,
+  SocketClosedUnexpectedlyError,
+} from "redis";
 import type { Logger } from "../logger.ts";
 
 function buildClient(url: string, offlineQueue: boolean) {
@@ -37,4 +44,20 @@ export async function connectRedis(
   });
   await client.connect();
   return client;
+}
+
+/**
+ * True when a command failed because Redis could not be reached (down, restarting, still loading
+ * its data), so the caller should answer 503 and let the client retry. node-redis errors keep the
+ * name "Error", so they are told apart by class.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  return (
+    error instanceof ClientOfflineError ||
+    error instanceof ClientClosedError ||
+    error instanceof SocketClosedUnexpectedlyError ||
+    error instanceof ConnectionTimeoutError ||
+    error instanceof DisconnectsClientError ||
+    (error instanceof Error && /^LOADING|^MASTERDOWN|^READONLY|ECONNREFUSED|ECONNRESET/.test(error.message))
+  );
 }
