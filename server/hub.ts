@@ -18,7 +18,7 @@ import { resolveOptions, type HubOptions } from "./options.ts";
 import { setupAdminNamespace } from "./realtime/admin-namespace.ts";
 import { ChangeFeed } from "./realtime/change-feed.ts";
 import { setupClientNamespace } from "./realtime/client-namespace.ts";
-import type { AdminNamespace, HubServer } from "./realtime/io-types.ts";
+import { sessionRoom, type AdminNamespace, type HubServer } from "./realtime/io-types.ts";
 import { Presence } from "./realtime/presence.ts";
 import { createSessionNotifier } from "./realtime/session-notifier.ts";
 import { connectRedis, type RedisClient } from "./redis/connection.ts";
@@ -62,7 +62,9 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
   const activity = new ActivityBuffer(ctx);
   const idleSettings = new IdleSettingsStore(ctx);
   const history = new UsageHistory(ctx);
-  const presence = new Presence(ctx);
+  // Sessions that ended while this node could not hear the broadcast: drop their sockets, whose
+  // reconnect is then refused with the reason (DESIGN.md, hard part 5).
+  const presence = new Presence(ctx, (ids) => io.local.in(ids.map(sessionRoom)).disconnectSockets(true));
   const feed = new ChangeFeed(ctx, await open("change-feed", false), () => license.usage());
 
   const httpServer: HttpServer = createServer();
@@ -74,6 +76,7 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
     }),
   });
   const adminNs: AdminNamespace = io.of("/admin");
+  for (const client of opened) client.on("ready", () => presence.resync());
   const idle = new IdleEngine({ ctx, sessions, ender, activity, io });
 
   const services: HubServices = {
@@ -87,6 +90,7 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
     idleSettings,
     idle,
     broadcastSettings: (settings) => adminNs.emit("settings:changed", settings),
+    redisReady: () => opened.every((client) => client.isReady),
   };
   ender.attachNotifier(createSessionNotifier(io));
   httpServer.on("request", createHttpApp(services));

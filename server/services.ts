@@ -28,4 +28,6 @@ export interface HubServices {
   idle: IdleControl;
   /** Pushes saved idle settings to every dashboard on every node. */
   broadcastSettings(settings: IdleSettings): void;
+  /** True when every Redis connection of this node is up, the adapter's included (for /readyz). */
+  redisReady(): boolean;
 }

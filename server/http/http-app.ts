@@ -25,6 +25,8 @@ export function createHttpApp(services: HubServices): Express {
   app.get("/readyz", async (_req, res) => {
     try {
       await ctx.redis.ping();
+      // Ready means cross-node delivery works too: the adapter's pub/sub must be back as well.
+      if (!services.redisReady()) throw new Error("a Redis connection is still reconnecting");
       res.json({ ok: true });
     } catch {
       res.status(503).json({ error: { code: "UNAVAILABLE", message: "Redis does not answer." } });
