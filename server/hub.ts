@@ -119,12 +119,13 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
   async function shutdown(): Promise<void> {
     clearInterval(pruneTimer);
     httpServer.close();
+    // Close every transport without a disconnect packet: socket.io-client reconnects by itself
+    // after a transport close (through the load balancer, to another node, with the same token);
+    // after a server disconnect it would not. No session ends because a node stops.
+    io.engine.close();
     await activity.stop();
     await idle.close();
     unsubscribeAdmin();
-    // Clients are told to reconnect elsewhere by the transport close; their sessions stay open.
-    io.local.disconnectSockets(true);
-    adminNs.local.disconnectSockets(true);
     await presence.stop().catch(() => undefined);
     await feed.stop();
     await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // A deploy must not wait on a stuck close (e.g. Redis unreachable while flushing).
+    const force = setTimeout(() => process.exit(1), 5_000);
     force.unref();
     await hub.close();
     await embedded?.stop();
