@@ -7,6 +7,9 @@ export interface ProcessConfig {
   adminPassword: string | undefined;
   minIdleTimeoutSeconds: number;
   keyPrefix: string;
+  /** HUB_NODE_HEARTBEAT_MS / HUB_NODE_TTL_MS: undefined keeps the hub's defaults (2000 / 10000). */
+  nodeHeartbeatMs: number | undefined;
+  nodeTtlMs: number | undefined;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -28,5 +31,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ProcessConfig 
     adminPassword: env.HUB_ADMIN_PASSWORD || undefined,
     minIdleTimeoutSeconds: intFrom(env, "HUB_MIN_IDLE_TIMEOUT_SECONDS", 60),
     keyPrefix: env.HUB_KEY_PREFIX || "hub",
+    nodeHeartbeatMs: env.HUB_NODE_HEARTBEAT_MS ? intFrom(env, "HUB_NODE_HEARTBEAT_MS", 0) : undefined,
+    nodeTtlMs: env.HUB_NODE_TTL_MS ? intFrom(env, "HUB_NODE_TTL_MS", 0) : undefined,
   };
 }

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     port: config.port,
     logger,
     minIdleTimeoutSeconds: config.minIdleTimeoutSeconds,
+    ...(config.nodeHeartbeatMs ? { nodeHeartbeatMs: config.nodeHeartbeatMs } : {}),
+    ...(config.nodeTtlMs ? { nodeTtlMs: config.nodeTtlMs } : {}),
     adminUsername: config.adminUsername,
     adminPassword: config.adminPassword,
     staticDir: join(projectRoot, "dist", "client"),

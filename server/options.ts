@@ -58,6 +58,11 @@ export function resolveOptions(options: HubOptions): ResolvedHubOptions {
   if (!/^[A-Za-z0-9_.-]+$/.test(keyPrefix)) {
     throw new Error(`keyPrefix may hold letters, digits and _ . - only, got "${keyPrefix}"`);
   }
+  const nodeHeartbeatMs = positive("nodeHeartbeatMs", options.nodeHeartbeatMs ?? 2000);
+  const nodeTtlMs = positive("nodeTtlMs", options.nodeTtlMs ?? 10_000);
+  if (nodeTtlMs < 2 * nodeHeartbeatMs) {
+    throw new Error(`nodeTtlMs (${nodeTtlMs}) must be at least twice nodeHeartbeatMs (${nodeHeartbeatMs}), or live nodes are taken for dead`);
+  }
   return {
     redisUrl: options.redisUrl,
     keyPrefix,
@@ -71,8 +76,8 @@ export function resolveOptions(options: HubOptions): ResolvedHubOptions {
     onAdminCreated: options.onAdminCreated,
     staticDir: options.staticDir ?? null,
     activityFlushMs: positive("activityFlushMs", options.activityFlushMs ?? 250),
-    nodeHeartbeatMs: positive("nodeHeartbeatMs", options.nodeHeartbeatMs ?? 2000),
-    nodeTtlMs: positive("nodeTtlMs", options.nodeTtlMs ?? 10_000),
+    nodeHeartbeatMs,
+    nodeTtlMs,
     tombstoneTtlSeconds: positive("tombstoneTtlSeconds", options.tombstoneTtlSeconds ?? 7 * 86_400),
     initialLicense: options.initialLicense ?? { namedUsers: 5, concurrentUsers: 10 },
     nodeId: options.nodeId ?? randomBytes(6).toString("hex"),
