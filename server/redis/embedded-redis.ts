@@ -14,6 +14,11 @@ export interface EmbeddedRedisOptions {
   port?: number;
   /** Keep an append-only file (fsync every second), so data survives a restart. @default true */
   appendOnly?: boolean;
+  /**
+   * Run redis-server in its own process group, so a terminal's Ctrl-C reaches the hub nodes but
+   * not Redis, which then outlives their final flush; the starter must stop it. @default false
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface EmbeddedRedis {
@@ -85,7 +90,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
       "--logfile", "",
       "--loglevel", "warning",
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+    { stdio: ["ignore", "ignore", "inherit"], detached: options.ownProcessGroup ?? false },
   );
   await waitForPort(port, child, 10_000);
   return {
