@@ -191,15 +191,20 @@ export function useDashboardTestBed(hubOptions: Parameters<typeof startTestHub>[
     await browser?.close();
   });
   beforeEach(async () => {
+    // Cleared first, so a hub that fails to start leaves nothing of the last test to close.
+    const state = bed as Partial<DashboardTestBed>;
+    state.hub = undefined;
+    state.dashboard = undefined;
     bed.hub = await startTestHub(hubOptions);
     bed.dashboard = await DashboardPage.open(browser, bed.hub.url);
   });
   afterEach(async (context) => {
+    const { hub, dashboard } = bed as Partial<DashboardTestBed>;
     const name = context.task.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 80);
-    await bed.dashboard.screenshot(`dashboard-${name}`).catch(() => undefined);
+    await dashboard?.screenshot(`dashboard-${name}`).catch(() => undefined);
     closeAllSockets();
-    await bed.dashboard.close();
-    await bed.hub.close();
+    await dashboard?.close();
+    await hub?.close();
   });
   return bed;
 }

@@ -174,6 +174,33 @@ describe("Logged Users", () => {
     await bed.dashboard.page.locator("#logged-users-status").getByText(/^Refreshed at/).waitFor();
     expect(await bed.dashboard.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   });
+
+  it("is operable from the keyboard: sort, select, open Terminate and cancel it", async () => {
+    const token = await bed.signInAdmin();
+    await createAccount(bed.hub.url, token, "kim", "concurrent");
+    const kim = await login(bed.hub.url, "kim", TECH_PASSWORD, "web");
+    const page = bed.dashboard.page;
+    const row = bed.dashboard.row(kim.session.id);
+    await row.waitFor();
+
+    const header = page.locator("th[data-sort=licenseType]");
+    await header.getByRole("button", { name: "Account Type" }).focus();
+    await page.keyboard.press("Enter");
+    expect(await header.getAttribute("aria-sort")).toBe("ascending");
+
+    await row.getByRole("checkbox", { name: /session of kim/ }).focus();
+    await page.keyboard.press("Space");
+    expect(await row.getByRole("checkbox").isChecked()).toBe(true);
+
+    await page.getByRole("button", { name: "Terminate", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Terminate 1 session?" });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("terminate-message");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await row.isVisible()).toBe(true);
+  });
 });
 
 describe("idle settings", () => {
