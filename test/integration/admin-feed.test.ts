@@ -1,6 +1,7 @@
 import { createClient } from "redis";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import type { SessionsDelta } from "../../shared/events.ts";
+import type { Session } from "../../shared/types.ts";
 import { api, createAccount, login, TECH_PASSWORD } from "../support/api.ts";
 import { startTestHub, type TestHub } from "../support/hub.ts";
 import { closeAllSockets, connectAdmin, connectClient, connectRefused, waitUntil } from "../support/sockets.ts";
@@ -22,7 +23,7 @@ describe("the admin feed", () => {
   it("sends a snapshot, then deltas with contiguous sequence numbers as sessions start, act and end", async () => {
     await createAccount(hub.url, admin.token, "alice", "concurrent");
     const { socket: dashboard, snapshot } = await connectAdmin(hub.url, admin.token);
-    expect(snapshot.sessions.map((s) => s.username)).toEqual(["admin"]);
+    expect(snapshot.sessions.map((s: Session) => s.username)).toEqual(["admin"]);
     expect(snapshot.usage.concurrent.used).toBe(0);
     expect(snapshot.settings).toMatchObject({ enabled: false });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { api, createAccount, login, setLicense, TECH_PASSWORD } from "../support/api.ts";
 import { startTestHub, type TestHub } from "../support/hub.ts";
-import { ManualClock } from "../support/manual-clock.ts";
+import { manualClock } from "../support/manual-clock.ts";
 
 let hub: TestHub;
 afterEach(async () => {
@@ -14,7 +14,9 @@ const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);
 
 describe("license usage history", () => {
   it("records the peak per bucket, carries the level through quiet buckets and counts refusals", async () => {
-    const clock = new ManualClock(T0);
+    const clock = manualClock();
+    clock.freeze();
+    clock.advance(T0 - clock.now());
     hub = await startTestHub({ clock });
     const admin = await login(hub.url, hub.adminUsername, hub.adminPassword);
     await setLicense(hub.url, admin.token, 5, 3);
