@@ -1,14 +1,23 @@
+/** A clock tests move by hand: it follows real time plus an offset they can advance, or stands still. */
 import type { Clock } from "../../server/clock.ts";
 
-/** A clock that moves only when a test moves it. */
-export class ManualClock implements Clock {
-  constructor(private current: number) {}
+export interface ManualClock extends Clock {
+  /** Moves the clock forward. */
+  advance(ms: number): void;
+  /** Stops the clock at its current time (advance still moves it). */
+  freeze(): void;
+}
 
-  now(): number {
-    return this.current;
-  }
-
-  advance(ms: number): void {
-    this.current += ms;
-  }
+export function manualClock(): ManualClock {
+  let offset = 0;
+  let frozenAt: number | null = null;
+  return {
+    now: () => (frozenAt ?? Date.now()) + offset,
+    advance(ms) {
+      offset += ms;
+    },
+    freeze() {
+      frozenAt = Date.now();
+    },
+  };
 }
