@@ -1,7 +1,8 @@
 /**
  * Namespace `/admin`: dashboards. On connect a dashboard gets a snapshot (read after its
  * sequence number, so nothing between is lost), then every delta of the change feed with a
- * newer sequence number. Deltas that arrive while its snapshot is being read wait for it.
+ * newer sequence number. Deltas that arrive while its snapshot is being read wait for it. When
+ * the sequence goes backwards (Redis lost its newest writes), every dashboard gets a new snapshot.
  */
 import type { SessionsDelta, SessionsSnapshot } from "../../shared/events.ts";
 import type { IdleSettings, LicenseUsage } from "../../shared/types.ts";
@@ -49,8 +50,27 @@ export function setupAdminNamespace(ns: AdminNamespace, deps: AdminNamespaceDeps
     dashboard.socket.emit("sessions:delta", delta);
   }
 
-  const unsubscribe = feed.subscribe((delta) => {
-    for (const dashboard of dashboards.values()) deliver(dashboard, delta);
+  /** Sends a fresh snapshot; deltas that arrive meanwhile wait and follow it. */
+  function sendSnapshot(dashboard: Dashboard): void {
+    dashboard.seq = null;
+    snapshot().then(
+      (fresh) => {
+        dashboard.socket.emit("sessions:snapshot", fresh);
+        dashboard.seq = fresh.seq;
+        for (const delta of dashboard.waiting.splice(0)) deliver(dashboard, delta);
+      },
+      (error: unknown) => {
+        logger.warn({ err: (error as Error).message }, "snapshot failed; dropping dashboard socket");
+        dashboard.socket.disconnect(true);
+      },
+    );
+  }
+
+  const unsubscribe = feed.subscribe((delta, reset) => {
+    for (const dashboard of dashboards.values()) {
+      if (reset) sendSnapshot(dashboard);
+      else deliver(dashboard, delta);
+    }
   });
 
   ns.use((socket, next) => {
@@ -65,17 +85,7 @@ export function setupAdminNamespace(ns: AdminNamespace, deps: AdminNamespaceDeps
     dashboards.set(socket.id, dashboard);
     void socket.join(sessionRoom(socket.data.sessionId));
 
-    snapshot().then(
-      (first) => {
-        socket.emit("sessions:snapshot", first);
-        dashboard.seq = first.seq;
-        for (const delta of dashboard.waiting.splice(0)) deliver(dashboard, delta);
-      },
-      (error: unknown) => {
-        logger.warn({ err: (error as Error).message }, "snapshot failed; dropping dashboard socket");
-        socket.disconnect(true);
-      },
-    );
+    sendSnapshot(dashboard);
 
     socket.on("sessions:resync", (ack: unknown) => {
       if (typeof ack !== "function") return;

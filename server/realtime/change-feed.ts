@@ -23,9 +23,11 @@ const BATCH = 1000;
 
 export class ChangeFeed {
   private lastId = "0-0";
+  /** The newest sequence number read; a batch that starts at or below it means the counter went back. */
+  private lastSeq = 0;
   private running = false;
   private loop: Promise<void> | null = null;
-  private readonly listeners = new Set<(delta: SessionsDelta) => void>();
+  private readonly listeners = new Set<(delta: SessionsDelta, reset: boolean) => void>();
 
   constructor(
     private readonly ctx: HubContext,
@@ -37,11 +39,16 @@ export class ChangeFeed {
   async start(): Promise<void> {
     const newest = await this.reader.xRevRange(this.ctx.keys.changes, "+", "-", { COUNT: 1 });
     this.lastId = newest?.[0]?.id ?? "0-0";
+    this.lastSeq = Number(newest?.[0]?.message.seq ?? 0);
     this.running = true;
     this.loop = this.run();
   }
 
-  subscribe(listener: (delta: SessionsDelta) => void): () => void {
+  /**
+   * Calls `listener` with every batch. `reset` is true when the sequence went backwards (Redis lost
+   * its newest writes in a crash or failover): dashboards must then reload rather than skip deltas.
+   */
+  subscribe(listener: (delta: SessionsDelta, reset: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -63,7 +70,9 @@ export class ChangeFeed {
         if (!messages?.length) continue;
         this.lastId = messages[messages.length - 1]!.id;
         const delta = await this.toDelta(messages.map((m) => m.message));
-        for (const listener of this.listeners) listener(delta);
+        const reset = this.lastSeq > 0 && delta.fromSeq <= this.lastSeq;
+        this.lastSeq = delta.seq;
+        for (const listener of this.listeners) listener(delta, reset);
       } catch (error) {
         if (!this.running) return;
         this.ctx.logger.warn({ err: (error as Error).message }, "change feed read failed; retrying");

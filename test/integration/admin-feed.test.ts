@@ -1,10 +1,10 @@
 import { createClient } from "redis";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import type { SessionsDelta } from "../../shared/events.ts";
+import type { SessionsDelta, SessionsSnapshot } from "../../shared/events.ts";
 import type { Session } from "../../shared/types.ts";
 import { api, createAccount, login, TECH_PASSWORD } from "../support/api.ts";
 import { startTestHub, type TestHub } from "../support/hub.ts";
-import { closeAllSockets, connectAdmin, connectClient, connectRefused, waitUntil } from "../support/sockets.ts";
+import { closeAllSockets, connectAdmin, connectClient, connectRefused, waitFor, waitUntil } from "../support/sockets.ts";
 
 let hub: TestHub;
 let admin: Awaited<ReturnType<typeof login>>;
@@ -55,6 +55,32 @@ describe("the admin feed", () => {
     // Every change since the snapshot arrived exactly once and in order.
     expect(deltas[0]!.fromSeq).toBe(snapshot.seq + 1);
     for (let i = 1; i < deltas.length; i++) expect(deltas[i]!.fromSeq).toBe(deltas[i - 1]!.seq + 1);
+  });
+
+  it("pushes a refused login to dashboards at once", async () => {
+    await api(hub.url, "PUT", "/api/license", { token: admin.token, body: { namedUsers: 5, concurrentUsers: 0 } });
+    await createAccount(hub.url, admin.token, "late", "concurrent");
+    const { socket } = await connectAdmin(hub.url, admin.token);
+    const pushed = waitUntil<SessionsDelta>(socket, "sessions:delta", (d) => d.usage !== undefined);
+    const refused = await api(hub.url, "POST", "/api/auth/login", { body: { username: "late", password: TECH_PASSWORD, app: "web" } });
+    expect(refused.status).toBe(403);
+    expect((await pushed).usage?.concurrent).toMatchObject({ licensed: 0, used: 0 });
+  });
+
+  it("sends every dashboard a new snapshot when the sequence goes backwards", async () => {
+    const { socket, snapshot } = await connectAdmin(hub.url, admin.token);
+    await createAccount(hub.url, admin.token, "before", "named");
+    await waitUntil<SessionsDelta>(socket, "sessions:delta", (d) => d.seq > snapshot.seq);
+    // What a Redis that lost its newest writes looks like: the counter is behind what was seen.
+    const redis = createClient({ url: inject("redisUrl") });
+    await redis.connect();
+    await redis.set(`{${hub.prefix}}:seq`, "0");
+    await redis.close();
+    const reloaded = waitFor<SessionsSnapshot>(socket, "sessions:snapshot");
+    await createAccount(hub.url, admin.token, "after", "named");
+    await login(hub.url, "after", TECH_PASSWORD, "web");
+    const fresh = await reloaded;
+    expect(fresh.seq).toBeLessThan(snapshot.seq + 2);
   });
 
   it("answers sessions:resync with a fresh snapshot", async () => {

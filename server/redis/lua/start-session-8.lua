@@ -1,7 +1,8 @@
 --[[
   Opens a session: takes a concurrent seat when the account holds none (one seat per connected
   concurrent account, atomic across nodes), stores the session and its token, records usage
-  history and appends a "started" change.
+  history and appends a "started" change. A refused login is counted in the history and appended
+  as a usage change, so dashboards learn of refusals at once.
 
   KEYS[1] account hash          KEYS[5] seats set (concurrent account ids)
   KEYS[2] session hash          KEYS[6] named-online set (named account ids)
@@ -29,10 +30,12 @@ if licenseType == 'concurrent' then
     local limit = redis.call('HGET', KEYS[8], 'concurrentUsers')
     if not limit or limit == '' then
       recordDenied(prefix, 'concurrent', now)
+      appendChange(prefix, { usage = true, refused = 1 })
       return { 'UNSUPPORTED' }
     end
     if redis.call('SCARD', KEYS[5]) >= tonumber(limit) then
       recordDenied(prefix, 'concurrent', now)
+      appendChange(prefix, { usage = true, refused = 1 })
       return { 'LIMIT', limit }
     end
     redis.call('SADD', KEYS[5], accountId)
