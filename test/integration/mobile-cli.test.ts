@@ -25,11 +25,12 @@ interface MobileRun {
 const runs: MobileRun[] = [];
 
 /**
- * Starts the mobile client as `npx tsx scripts/mobile.ts …`. `direct` skips npx, whose npm
- * wrapper exits on SIGINT at once instead of waiting for the program it runs.
+ * Starts the mobile client as `npx tsx scripts/mobile.ts …`. `direct` runs it in one node
+ * process (`node --import tsx`) instead: npm's wrapper exits on SIGINT at once, and tsx's signal
+ * relay gives up on a busy machine, while a terminal's Ctrl-C reaches the program itself.
  */
 function runMobile(args: string[], { direct = false } = {}): MobileRun {
-  const [command, prefix] = direct ? [join(ROOT, "node_modules", ".bin", "tsx"), []] : ["npx", ["tsx"]];
+  const [command, prefix] = direct ? [process.execPath, ["--import", "tsx"]] : ["npx", ["tsx"]];
   const child = spawn(command, [...prefix, "scripts/mobile.ts", ...args], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "pipe"],
