@@ -44,7 +44,7 @@ export function delayUntil(clock: Clock, at: number): number {
 }
 
 export class IdleQueue {
-  readonly queue: Queue<IdleJobData, void, typeof IDLE_JOB_NAME>;
+  private readonly queue: Queue<IdleJobData, void, typeof IDLE_JOB_NAME>;
 
   constructor(
     private readonly ctx: HubContext,

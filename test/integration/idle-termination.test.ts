@@ -6,8 +6,7 @@
  * within a second of its deadline.
  */
 import { createClient } from "redis";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { inject } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import type { SessionEndedPayload, SessionPromptPayload, SessionsDelta } from "../../shared/events.ts";
 import { EndMessage } from "../../shared/messages.ts";
 import type { App, LicenseType } from "../../shared/types.ts";
@@ -102,9 +101,7 @@ function expectOnTime(at: number, deadline: number): void {
   expect(at).toBeLessThan(deadline + 1000);
 }
 
-async function meStatus(hub: TestHub, token: string) {
-  return api(hub.url, "GET", "/api/me", { token });
-}
+const meStatus = (hub: TestHub, token: string) => api(hub.url, "GET", "/api/me", { token });
 
 describe("a mobile session", () => {
   it("idle past the timeout is ended as expired, with no prompt", async () => {
@@ -291,7 +288,7 @@ describe("a cluster", () => {
   it("two hubs on one Redis handle each expiry exactly once, and prompts reach sockets on the other node", async () => {
     const first = await newHub();
     const second = await newHub(first.prefix);
-    const ends = [...[first, second].map(recordEnds)];
+    const ends = [first, second].map(recordEnds);
     const admin = await adminOf(first);
     await setIdle(first, admin, true, 2, 1);
 
