@@ -25,3 +25,13 @@ export const forbidden = (message = "This needs an administrator.") =>
 export const conflict = (message: string) => new HubError(ErrorCode.CONFLICT, message, 409);
 export const unavailable = (message = "The session store is unreachable; try again shortly.") =>
   new HubError(ErrorCode.UNAVAILABLE, message, 503);
+
+/** 429 RATE_LIMITED; the HTTP answer carries `Retry-After`. */
+export class RateLimitedError extends HubError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(ErrorCode.RATE_LIMITED, message, 429);
+  }
+}

@@ -13,3 +13,16 @@ export function endMessage(reason: EndReason, note?: string): string {
   const base = EndMessage[reason];
   return note ? `${base} ${note}` : base;
 }
+
+/** The end message of a session that reached the absolute session lifetime. */
+export function maxLifetimeMessage(hours: number): string {
+  const shown = Number.isInteger(hours) ? String(hours) : hours.toFixed(2).replace(/\.?0+$/, "");
+  return `Your session has reached its maximum duration of ${shown} hour${shown === "1" ? "" : "s"}. Please sign in again.`;
+}
+
+/** What a user's other sessions are told when they change their own password. */
+export const PASSWORD_CHANGED_ELSEWHERE =
+  "Your password was changed in another session. Please sign in with the new password.";
+
+/** The note appended to a termination when an administrator changes a user's password. */
+export const PASSWORD_RESET_NOTE = "Your password was changed.";

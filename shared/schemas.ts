@@ -94,3 +94,57 @@ export function describeIssues(error: z.ZodError): string {
   const path = issue.path.join(".");
   return path ? `${path}: ${issue.message}` : issue.message;
 }
+
+/** `POST /api/me/password`: a user changing their own password. */
+export const changePasswordBodySchema = z
+  .strictObject({
+    currentPassword: z.string().min(1, "currentPassword is required").max(256),
+    newPassword: passwordSchema,
+  })
+  .refine((body) => body.currentPassword !== body.newPassword, {
+    message: "newPassword must differ from the current password",
+    path: ["newPassword"],
+  });
+export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
+
+export const MAX_AUDIT_PAGE = 200;
+
+const epochMs = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, `${name} must be epoch milliseconds`)
+    .transform(Number);
+const streamCursor = z.string().regex(/^\d{1,15}-\d{1,10}$/, "cursor must be an id from a previous page");
+const pageLimit = z
+  .string()
+  .regex(/^\d{1,3}$/, `limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}`)
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= MAX_AUDIT_PAGE, `limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}`);
+const userFilter = z.string().trim().min(1).max(64);
+
+/** `GET /api/audit` query: every filter optional; newest first. */
+export const auditQuerySchema = z.strictObject({
+  type: z
+    .string()
+    .regex(/^(login|session|license|settings|account)(\.[a-z-]{1,32})?$/, "type must be an audit type or category")
+    .optional(),
+  user: userFilter.optional(),
+  from: epochMs("from").optional(),
+  to: epochMs("to").optional(),
+  cursor: streamCursor.optional(),
+  limit: pageLimit.optional(),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+/** `GET /api/session-history` query; `format=csv` exports every match (up to a cap) as CSV. */
+export const sessionHistoryQuerySchema = z.strictObject({
+  user: userFilter.optional(),
+  reason: z.enum(["logout", "terminated", "expired", "account-disabled"]).optional(),
+  app: appSchema.optional(),
+  from: epochMs("from").optional(),
+  to: epochMs("to").optional(),
+  cursor: streamCursor.optional(),
+  limit: pageLimit.optional(),
+  format: z.enum(["json", "csv"]).optional(),
+});
+export type SessionHistoryQuery = z.infer<typeof sessionHistoryQuerySchema>;

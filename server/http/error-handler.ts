@@ -1,7 +1,7 @@
 /** The one place errors become HTTP responses of the contract's shape. */
 import type { NextFunction, Request, Response } from "express";
 import { ErrorCode, type ErrorResponse } from "../../shared/errors.ts";
-import { HubError, notFound, unavailable } from "../errors.ts";
+import { HubError, notFound, RateLimitedError, unavailable } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { isRedisUnavailable } from "../redis/connection.ts";
 
@@ -40,6 +40,7 @@ export function errorHandler(logger: Logger) {
       logger.error({ err: error, method: req.method, path: req.path }, "request failed");
     }
     if (hubError.status === 503) res.set("Retry-After", "1");
+    if (hubError instanceof RateLimitedError) res.set("Retry-After", String(hubError.retryAfterSeconds));
     const body: ErrorResponse = { error: hubError.toBody() };
     res.status(hubError.status).json(body);
   };

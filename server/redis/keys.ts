@@ -28,6 +28,12 @@ export function redisKeys(prefix: string) {
     history: (type: string, bucketSeconds: number) => `${p}:hist:${type}:${bucketSeconds}`,
     denied: (type: string, bucketSeconds: number) => `${p}:denied:${type}:${bucketSeconds}`,
     historyNow: (type: string) => `${p}:hist-now:${type}`,
+    /** The audit log: a capped stream. */
+    audit: `${p}:audit`,
+    /** Ended sessions: a capped stream. */
+    sessionHistory: `${p}:session-history`,
+    /** Prefix of the failed-login counters (rate-limiter-flexible appends `:<key>`). */
+    loginFailures: (scope: "user-ip" | "ip") => `${p}:login-fail:${scope}`,
     /** BullMQ's own prefix: its keys carry the same hash tag. */
     bullPrefix: `${p}:bull`,
   };

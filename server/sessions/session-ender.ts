@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import { endMessage } from "../../shared/messages.ts";
-import type { EndReason, EndedBy, LicenseType } from "../../shared/types.ts";
+import type { App, EndReason, EndedBy, LicenseType } from "../../shared/types.ts";
 import type { HubContext } from "../context.ts";
 import { runScript } from "../redis/scripts.ts";
 import type { Tombstone } from "./session-store.ts";
@@ -14,6 +14,8 @@ import type { Tombstone } from "./session-store.ts";
 export interface EndOptions {
   /** An administrator's note, appended to the message the user sees. */
   note?: string;
+  /** Replaces the reason's usual sentence (e.g. the absolute lifetime's), before any note. */
+  message?: string;
   /** The administrator who ended it. */
   by?: EndedBy;
 }
@@ -23,6 +25,15 @@ export interface EndedSession {
   reason: EndReason;
   licenseType: LicenseType;
   accountId: string;
+  /** What the session was, for the audit log and session history. */
+  username: string;
+  app: App;
+  device: string | null;
+  ip: string | null;
+  startedAt: number;
+  endedAt: number;
+  message: string;
+  by?: EndedBy;
 }
 
 /** Delivers the end notice to a session's sockets on every node and disconnects them. */
@@ -47,21 +58,36 @@ export class SessionEnder extends EventEmitter<{ ended: [EndedSession] }> {
     const tombstone: Tombstone = {
       sessionId,
       reason,
-      message: endMessage(reason, options.note),
+      message: options.message
+        ? `${options.message}${options.note ? ` ${options.note}` : ""}`
+        : endMessage(reason, options.note),
       ...(options.by ? { by: options.by } : {}),
       endedAt: clock.now(),
     };
-    const reply = await runScript<0 | [number, LicenseType, string, string]>(
+    const reply = await runScript<0 | [number, LicenseType, string, App, string, string, string, string]>(
       redis,
       "end-session",
       [keys.session(sessionId), keys.sessions, keys.seats, keys.namedOnline],
       [keys.prefix, sessionId, reason, JSON.stringify(tombstone), hubOptions.tombstoneTtlSeconds, tombstone.endedAt],
     );
     if (!Array.isArray(reply)) return false;
-    const [, licenseType, accountId] = reply;
+    const [, licenseType, accountId, app, username, startedAt, device, ip] = reply;
     logger.info({ sessionId, reason, by: options.by?.username }, "session ended");
     this.notifier?.sessionEnded(tombstone);
-    this.emit("ended", { sessionId, reason, licenseType, accountId });
+    this.emit("ended", {
+      sessionId,
+      reason,
+      licenseType,
+      accountId,
+      username,
+      app,
+      device: device || null,
+      ip: ip || null,
+      startedAt: Number(startedAt),
+      endedAt: tombstone.endedAt,
+      message: tombstone.message,
+      ...(options.by ? { by: options.by } : {}),
+    });
     return true;
   }
 

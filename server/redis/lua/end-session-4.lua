@@ -8,13 +8,15 @@
   ARGV[1] key prefix  ARGV[2] session id  ARGV[3] reason  ARGV[4] tombstone JSON
   ARGV[5] tombstone TTL (s)  ARGV[6] now (ms)
 
-  Returns { 1, licenseType, accountId, app } when this call ended it, 0 when it was not open.
+  Returns { 1, licenseType, accountId, app, username, startedAt, device, ip } when this call ended
+  it ("" for a missing device or ip), 0 when it was not open.
 ]]
 --- @include "changes"
 --- @include "history"
 
 local prefix, sid, reason = ARGV[1], ARGV[2], ARGV[3]
-local session = redis.call('HMGET', KEYS[1], 'accountId', 'licenseType', 'tokenHash', 'app')
+local session = redis.call('HMGET', KEYS[1], 'accountId', 'licenseType', 'tokenHash', 'app',
+  'username', 'startedAt', 'device', 'ip')
 local accountId, licenseType, tokenHash, app = session[1], session[2], session[3], session[4]
 if not accountId then return 0 end
 
@@ -35,4 +37,4 @@ if redis.call('SCARD', accountSessions) == 0 then
 end
 
 appendChange(prefix, { e = { { id = sid, reason = reason } }, usage = true })
-return { 1, licenseType, accountId, app }
+return { 1, licenseType, accountId, app, session[5] or '', session[6] or '0', session[7] or '', session[8] or '' }
