@@ -7,6 +7,10 @@ export interface ProcessConfig {
   adminPassword: string | undefined;
   minIdleTimeoutSeconds: number;
   keyPrefix: string;
+  /** HUB_ALLOWED_ORIGINS: comma-separated browser origins allowed besides the hub's own. */
+  allowedOrigins: string[];
+  /** HUB_SESSION_MAX_HOURS: absolute session lifetime. */
+  sessionMaxHours: number;
   /** HUB_NODE_HEARTBEAT_MS / HUB_NODE_TTL_MS: undefined keeps the hub's defaults (2000 / 10000). */
   nodeHeartbeatMs: number | undefined;
   nodeTtlMs: number | undefined;
@@ -31,6 +35,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ProcessConfig 
     adminPassword: env.HUB_ADMIN_PASSWORD || undefined,
     minIdleTimeoutSeconds: intFrom(env, "HUB_MIN_IDLE_TIMEOUT_SECONDS", 60),
     keyPrefix: env.HUB_KEY_PREFIX || "hub",
+    allowedOrigins: (env.HUB_ALLOWED_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter(Boolean),
+    sessionMaxHours: intFrom(env, "HUB_SESSION_MAX_HOURS", 12),
     nodeHeartbeatMs: env.HUB_NODE_HEARTBEAT_MS ? intFrom(env, "HUB_NODE_HEARTBEAT_MS", 0) : undefined,
     nodeTtlMs: env.HUB_NODE_TTL_MS ? intFrom(env, "HUB_NODE_TTL_MS", 0) : undefined,
   };

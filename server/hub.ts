@@ -8,12 +8,16 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
 import { AccountStore } from "./accounts/account-store.ts";
 import { ensureFirstAdmin } from "./accounts/first-admin.ts";
+import { AuditLog } from "./audit/audit-log.ts";
+import { SessionHistory } from "./audit/session-history.ts";
 import type { HubContext } from "./context.ts";
 import { createHttpApp } from "./http/http-app.ts";
 import { IdleEngine } from "./idle/idle-engine.ts";
 import { IdleSettingsStore } from "./idle/idle-settings-store.ts";
 import { LicenseStore } from "./license/license-store.ts";
 import { UsageHistory } from "./license/usage-history.ts";
+import { HubMetrics } from "./metrics/hub-metrics.ts";
+import { IdleQueueReader } from "./metrics/idle-queue-stats.ts";
 import { resolveOptions, type HubOptions } from "./options.ts";
 import { setupAdminNamespace } from "./realtime/admin-namespace.ts";
 import { ChangeFeed } from "./realtime/change-feed.ts";
@@ -23,14 +27,20 @@ import { Presence } from "./realtime/presence.ts";
 import { createSessionNotifier } from "./realtime/session-notifier.ts";
 import { connectRedis, type RedisClient } from "./redis/connection.ts";
 import { redisKeys } from "./redis/keys.ts";
+import { LoginGuard } from "./security/login-guard.ts";
+import { LoginLimiter } from "./security/login-limiter.ts";
+import { OriginPolicy } from "./security/origin-policy.ts";
+import { guardSockets } from "./security/socket-guard.ts";
 import type { HubServices } from "./services.ts";
 import { ActivityBuffer } from "./sessions/activity-buffer.ts";
 import { SessionEnder } from "./sessions/session-ender.ts";
+import { SessionLifetime } from "./sessions/session-lifetime.ts";
 import { SessionStore } from "./sessions/session-store.ts";
 
 /** Socket.IO packets larger than this are refused (the contract's payloads are tiny). */
 export const MAX_SOCKET_PACKET_BYTES = 64 * 1024;
 const HISTORY_PRUNE_MS = 10 * 60_000;
+const SOCKET_IO_PATH = "/socket.io/";
 
 export interface Hub {
   /** Starts listening; resolves with the URL the node serves. */
@@ -66,16 +76,28 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
   // reconnect is then refused with the reason (DESIGN.md, hard part 5).
   const presence = new Presence(ctx, (ids) => io.local.in(ids.map(sessionRoom)).disconnectSockets(true));
   const feed = new ChangeFeed(ctx, await open("change-feed", false), () => license.usage());
+  const audit = new AuditLog(ctx);
+  const sessionHistory = new SessionHistory(ctx);
+  const loginLimiter = new LoginLimiter(ctx);
+  const logins = new LoginGuard({ accounts, sessions, limiter: loginLimiter, audit });
+  const origins = new OriginPolicy(options.allowedOrigins);
+  const lifetime = new SessionLifetime(ctx, ender);
+  audit.recordEndingsOf(ender);
+  sessionHistory.recordEndingsOf(ender);
+  sessions.enforceLifetime((session) => lifetime.enforce(session));
 
   const httpServer: HttpServer = createServer();
   const io: HubServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_PACKET_BYTES,
     serveClient: false,
+    allowRequest: origins.socket,
     adapter: createAdapter(await open("adapter-pub"), await open("adapter-sub"), {
       key: `${ctx.keys.prefix}:socket.io`,
     }),
   });
   const adminNs: AdminNamespace = io.of("/admin");
+  const idleQueue = new IdleQueueReader(ctx);
+  const metrics = new HubMetrics({ ctx, license, ender, logins, io, adminNs, idleQueue });
   for (const client of opened) client.on("ready", () => presence.resync());
   const idle = new IdleEngine({ ctx, sessions, ender, activity, io });
 
@@ -90,11 +112,24 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
     idleSettings,
     idle,
     broadcastSettings: (settings) => adminNs.emit("settings:changed", settings),
+    audit,
+    sessionHistory,
+    loginLimiter,
+    logins,
+    origins,
+    lifetime,
+    metrics,
     redisReady: () => opened.every((client) => client.isReady),
   };
   ender.attachNotifier(createSessionNotifier(io));
-  httpServer.on("request", createHttpApp(services));
+  // Socket.IO wrapped the server's request listeners when it attached; one added later sees its
+  // polling requests too, and answering them as well crashes the process (headers sent twice).
+  const httpApp = createHttpApp(services);
+  httpServer.on("request", (req, res) => {
+    if (!req.url?.startsWith(SOCKET_IO_PATH)) httpApp(req, res);
+  });
   setupClientNamespace(io, { sessions, presence, activity, prompts: idle, logger });
+  guardSockets(io, adminNs, ctx, { onDropped: () => metrics.socketEventsDropped.inc() });
   const unsubscribeAdmin = setupAdminNamespace(adminNs, {
     sessions,
     feed,
@@ -110,6 +145,7 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
   await presence.start();
   await idle.start();
   activity.start();
+  lifetime.start();
   const pruneTimer = setInterval(() => void history.prune().catch(() => undefined), HISTORY_PRUNE_MS);
   pruneTimer.unref();
 
@@ -118,6 +154,7 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
 
   async function shutdown(): Promise<void> {
     clearInterval(pruneTimer);
+    lifetime.stop();
     httpServer.close();
     // Close every transport without a disconnect packet: socket.io-client reconnects by itself
     // after a transport close (through the load balancer, to another node, with the same token);
@@ -130,6 +167,7 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
     await feed.stop();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeAllConnections();
+    await idleQueue.close();
     await Promise.all(opened.map((client) => client.close().catch(() => client.destroy())));
     logger.info({ node: options.nodeId }, "hub stopped");
   }

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     port: config.port,
     logger,
     minIdleTimeoutSeconds: config.minIdleTimeoutSeconds,
+    allowedOrigins: config.allowedOrigins,
+    sessionMaxHours: config.sessionMaxHours,
     ...(config.nodeHeartbeatMs ? { nodeHeartbeatMs: config.nodeHeartbeatMs } : {}),
     ...(config.nodeTtlMs ? { nodeTtlMs: config.nodeTtlMs } : {}),
     adminUsername: config.adminUsername,

@@ -39,10 +39,47 @@ export interface HubOptions {
   initialLicense?: License;
   /** This node's id in the cluster. @default random */
   nodeId?: string;
+  /**
+   * Browser origins (`scheme://host[:port]`) allowed besides the hub's own, for HTTP (CORS) and
+   * Socket.IO. A request with any other Origin is refused. @default [] (same origin only)
+   */
+  allowedOrigins?: string[];
+  /** Absolute session lifetime in hours, named sessions too; fractions allowed. @default 12 */
+  sessionMaxHours?: number;
+  /** How often each node sweeps for sessions past the absolute lifetime. @default 30000 */
+  lifetimeSweepMs?: number;
+  /** Failed-login limits, counted in Redis so they hold across nodes. */
+  loginLimits?: Partial<LoginLimits>;
+  /** Limits on each socket. */
+  socketLimits?: Partial<SocketLimits>;
+  /** Entries kept in the audit log and in the session history (each; trimmed approximately). @default 100000 */
+  auditMaxEntries?: number;
 }
 
-export type ResolvedHubOptions = Required<Omit<HubOptions, "adminPassword" | "onAdminCreated">> &
-  Pick<HubOptions, "adminPassword" | "onAdminCreated">;
+export interface LoginLimits {
+  /** Failed logins per username+IP within the window before 429. @default 5 */
+  failuresPerUserIp: number;
+  /** Failed logins per IP (any usernames) within the window before 429. @default 50 */
+  failuresPerIp: number;
+  /** The window, in seconds; a limited client waits until it ends. @default 900 */
+  windowSeconds: number;
+}
+
+export interface SocketLimits {
+  /** Events a socket may send per second, on average. @default 20 */
+  eventsPerSecond: number;
+  /** Events a socket may send at once after a quiet spell. @default 40 */
+  burst: number;
+  /** Dropped events after which the socket is disconnected. @default 200 */
+  disconnectAfterDropped: number;
+  /** Sockets one session may hold open across all nodes. @default 10 */
+  maxSocketsPerSession: number;
+}
+
+export type ResolvedHubOptions = Required<
+  Omit<HubOptions, "adminPassword" | "onAdminCreated" | "loginLimits" | "socketLimits">
+> &
+  Pick<HubOptions, "adminPassword" | "onAdminCreated"> & { loginLimits: LoginLimits; socketLimits: SocketLimits };
 
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
@@ -81,5 +118,45 @@ export function resolveOptions(options: HubOptions): ResolvedHubOptions {
     tombstoneTtlSeconds: positive("tombstoneTtlSeconds", options.tombstoneTtlSeconds ?? 7 * 86_400),
     initialLicense: options.initialLicense ?? { namedUsers: 5, concurrentUsers: 10 },
     nodeId: options.nodeId ?? randomBytes(6).toString("hex"),
+    allowedOrigins: (options.allowedOrigins ?? []).map(originOf),
+    sessionMaxHours: positive("sessionMaxHours", options.sessionMaxHours ?? 12),
+    lifetimeSweepMs: positive("lifetimeSweepMs", options.lifetimeSweepMs ?? 30_000),
+    loginLimits: {
+      failuresPerUserIp: wholePositive("loginLimits.failuresPerUserIp", options.loginLimits?.failuresPerUserIp ?? 5),
+      failuresPerIp: wholePositive("loginLimits.failuresPerIp", options.loginLimits?.failuresPerIp ?? 50),
+      windowSeconds: wholePositive("loginLimits.windowSeconds", options.loginLimits?.windowSeconds ?? 900),
+    },
+    socketLimits: {
+      eventsPerSecond: positive("socketLimits.eventsPerSecond", options.socketLimits?.eventsPerSecond ?? 20),
+      burst: wholePositive("socketLimits.burst", options.socketLimits?.burst ?? 40),
+      disconnectAfterDropped: wholePositive(
+        "socketLimits.disconnectAfterDropped",
+        options.socketLimits?.disconnectAfterDropped ?? 200,
+      ),
+      maxSocketsPerSession: wholePositive(
+        "socketLimits.maxSocketsPerSession",
+        options.socketLimits?.maxSocketsPerSession ?? 10,
+      ),
+    },
+    auditMaxEntries: wholePositive("auditMaxEntries", options.auditMaxEntries ?? 100_000),
   };
+}
+
+function wholePositive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got ${value}`);
+  return value;
+}
+
+/** Normalizes an allowed origin, failing fast on anything that is not `scheme://host[:port]`. */
+function originOf(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`allowedOrigins: "${raw}" is not an origin like https://desk.example.com`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.origin === "null" || (url.pathname !== "/" && url.pathname !== "")) {
+    throw new Error(`allowedOrigins: "${raw}" is not an origin like https://desk.example.com (no path)`);
+  }
+  return url.origin;
 }

@@ -4,9 +4,12 @@ import { join } from "node:path";
 import express, { type Express } from "express";
 import type { HubServices } from "../services.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { securityHeaders } from "../security/security-headers.ts";
 import { accountRoutes } from "./routes/account-routes.ts";
+import { auditRoutes } from "./routes/audit-routes.ts";
 import { authRoutes } from "./routes/auth-routes.ts";
 import { licenseRoutes } from "./routes/license-routes.ts";
+import { passwordRoutes } from "./routes/password-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { settingsRoutes } from "./routes/settings-routes.ts";
 
@@ -18,6 +21,8 @@ export function createHttpApp(services: HubServices): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.set("query parser", "simple");
+  app.use(securityHeaders());
+  app.use(services.origins.http);
 
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, node: ctx.options.nodeId });
@@ -33,6 +38,11 @@ export function createHttpApp(services: HubServices): Express {
     }
   });
 
+  app.get("/metrics", async (_req, res) => {
+    const { contentType, body } = await services.metrics.render();
+    res.set("Cache-Control", "no-store").type(contentType).send(body);
+  });
+
   app.use("/api", express.json({ limit: BODY_LIMIT, strict: true }));
   app.use("/api", (_req, res, next) => {
     res.set("Cache-Control", "no-store");
@@ -43,6 +53,8 @@ export function createHttpApp(services: HubServices): Express {
   app.use(licenseRoutes(services));
   app.use(settingsRoutes(services));
   app.use(accountRoutes(services));
+  app.use(passwordRoutes(services));
+  app.use(auditRoutes(services));
   app.use("/api", notFoundHandler);
 
   const staticDir = ctx.options.staticDir;

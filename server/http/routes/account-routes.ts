@@ -1,6 +1,8 @@
 /** Account administration: /api/accounts. Disabling or deleting an account ends its sessions. */
 import { Router } from "express";
 import { z } from "zod";
+import { AuditType } from "../../../shared/audit.ts";
+import { PASSWORD_RESET_NOTE } from "../../../shared/messages.ts";
 import { createAccountBodySchema, updateAccountBodySchema } from "../../../shared/schemas.ts";
 import { publicAccount } from "../../accounts/account-store.ts";
 import { hashPassword } from "../../accounts/password.ts";
@@ -13,7 +15,7 @@ const idSchema = z.strictObject({ id: z.uuid("id must be an account id") });
 
 export function accountRoutes(services: HubServices): Router {
   const router = Router();
-  const { accounts, sessions, ender, ctx } = services;
+  const { accounts, sessions, ender, audit, ctx } = services;
   router.use("/api/accounts", authenticate(sessions), requireAdmin);
 
   async function endSessionsOf(accountId: string, by: { accountId: string; username: string }) {
@@ -28,6 +30,13 @@ export function accountRoutes(services: HubServices): Router {
     const body = parse(createAccountBodySchema, req.body);
     const account = await accounts.create(body);
     ctx.logger.info({ accountId: account.id, username: account.username }, "account created");
+    const admin = auth(res).session;
+    await audit.record({
+      type: AuditType.ACCOUNT_CREATED,
+      actor: { accountId: admin.accountId, username: admin.username },
+      target: { accountId: account.id, username: account.username },
+      detail: { licenseType: account.licenseType, role: account.role },
+    });
     res.status(201).json(account);
   });
 
@@ -46,8 +55,22 @@ export function accountRoutes(services: HubServices): Router {
     if (body.disabled !== undefined) fields.disabled = body.disabled ? "1" : "0";
     if (body.password) fields.passwordHash = await hashPassword(body.password);
     await accounts.setFields(id, fields);
+    const by = { accountId: admin.accountId, username: admin.username };
     if (body.disabled === true && !current.disabled) {
-      await endSessionsOf(id, { accountId: admin.accountId, username: admin.username });
+      await endSessionsOf(id, by);
+    }
+    // A new password ends the sessions opened with the old one (not the admin's own, if it is theirs).
+    if (body.password && !(body.disabled === true && !current.disabled)) {
+      const others = (await sessions.idsOfAccount(id)).filter((sessionId) => sessionId !== admin.id);
+      await ender.endMany(others, "terminated", { note: PASSWORD_RESET_NOTE, by });
+    }
+    const target = { accountId: id, username: current.username };
+    const { password, ...changed } = body;
+    if (Object.keys(changed).length > 0) {
+      await audit.record({ type: AuditType.ACCOUNT_UPDATED, actor: by, target, detail: { changes: changed } });
+    }
+    if (password) {
+      await audit.record({ type: AuditType.ACCOUNT_PASSWORD_CHANGED, actor: by, target, message: "Password set by an administrator." });
     }
     const updated = await accounts.get(id);
     if (!updated) throw notFound(`No account with id ${id}.`);
@@ -58,8 +81,11 @@ export function accountRoutes(services: HubServices): Router {
     const { id } = parse(idSchema, req.params);
     const admin = auth(res).session;
     if (id === admin.accountId) throw validationFailed("You cannot delete your own account.");
+    const account = await accounts.get(id);
     if (!(await accounts.delete(id))) throw notFound(`No account with id ${id}.`);
-    await endSessionsOf(id, { accountId: admin.accountId, username: admin.username });
+    const by = { accountId: admin.accountId, username: admin.username };
+    await endSessionsOf(id, by);
+    await audit.record({ type: AuditType.ACCOUNT_DELETED, actor: by, target: { accountId: id, username: account?.username } });
     res.status(204).end();
   });
 

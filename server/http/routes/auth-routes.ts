@@ -4,7 +4,6 @@ import { loginBodySchema } from "../../../shared/schemas.ts";
 import { publicAccount } from "../../accounts/account-store.ts";
 import { notFound } from "../../errors.ts";
 import type { HubServices } from "../../services.ts";
-import { login } from "../../sessions/login.ts";
 import { toSession } from "../../sessions/session-record.ts";
 import { auth, authenticate } from "../authenticate.ts";
 import { parse } from "../validate.ts";
@@ -15,7 +14,7 @@ export function authRoutes(services: HubServices): Router {
 
   router.post("/api/auth/login", async (req, res) => {
     const body = parse(loginBodySchema, req.body);
-    const result = await login(accounts, sessions, body, req.ip ?? null);
+    const result = await services.logins.login(body, req.ip ?? null);
     services.ctx.logger.info({ sessionId: result.session.id, username: result.account.username, app: body.app }, "login");
     res.status(201).json(result);
   });

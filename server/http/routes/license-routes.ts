@@ -1,8 +1,9 @@
 /** License and License Usage: GET/PUT /api/license, GET /api/license/history. */
 import { Router } from "express";
+import { AuditType } from "../../../shared/audit.ts";
 import { historyQuerySchema, licenseSchema } from "../../../shared/schemas.ts";
 import type { HubServices } from "../../services.ts";
-import { authenticate, requireAdmin } from "../authenticate.ts";
+import { auth, authenticate, requireAdmin } from "../authenticate.ts";
 import { parse } from "../validate.ts";
 
 export function licenseRoutes(services: HubServices): Router {
@@ -16,8 +17,15 @@ export function licenseRoutes(services: HubServices): Router {
 
   router.put("/api/license", async (req, res) => {
     const next = parse(licenseSchema, req.body);
+    const before = await license.get();
     await license.set(next);
     services.ctx.logger.info({ license: next }, "license changed");
+    const admin = auth(res).session;
+    await services.audit.record({
+      type: AuditType.LICENSE_CHANGED,
+      actor: { accountId: admin.accountId, username: admin.username },
+      detail: { before, after: next },
+    });
     res.json({ license: next, usage: await license.usage() });
   });
 

@@ -1,8 +1,9 @@
 /** Idle termination setting: GET/PUT /api/settings/idle-termination. */
 import { Router } from "express";
+import { AuditType } from "../../../shared/audit.ts";
 import { idleSettingsSchema } from "../../../shared/schemas.ts";
 import type { HubServices } from "../../services.ts";
-import { authenticate, requireAdmin } from "../authenticate.ts";
+import { auth, authenticate, requireAdmin } from "../authenticate.ts";
 import { parse } from "../validate.ts";
 
 export function settingsRoutes(services: HubServices): Router {
@@ -22,6 +23,12 @@ export function settingsRoutes(services: HubServices): Router {
     await idle.applySettings(settings);
     services.broadcastSettings(settings);
     ctx.logger.info({ settings }, "idle settings changed");
+    const admin = auth(res).session;
+    await services.audit.record({
+      type: AuditType.SETTINGS_CHANGED,
+      actor: { accountId: admin.accountId, username: admin.username },
+      detail: { idleTermination: settings },
+    });
     res.json(settings);
   });
 
