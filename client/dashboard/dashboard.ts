@@ -18,6 +18,7 @@ import { LicenseUsageView } from "./license-usage.ts";
 import { LoggedUsersTable } from "./logged-users-table.ts";
 import { SessionsStore } from "./sessions-store.ts";
 import { UsageChart } from "./usage-chart.ts";
+import { AuditTab } from "./audit-tab.ts";
 
 /** What the sign-in page says about why the dashboard closed. */
 export interface EndNotice {
@@ -85,6 +86,7 @@ export class Dashboard {
       new UsageChart(api, this.store),
       new LoggedUsersTable(this.store, api, ownSessionId, () => this.connection.resync()),
       new IdleSettingsForm(this.store, api),
+      new AuditTab(api, token),
     ];
     setText(this.signedInAs, account.displayName || account.username);
     this.signOutButton.addEventListener("click", this.onSignOutClick);
