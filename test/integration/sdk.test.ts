@@ -236,6 +236,21 @@ describe("reconnecting", () => {
     expect(client.state).toBe("ended");
   });
 
+  it("a reconnect after the account was disabled reports account-disabled", async () => {
+    proxy = await startTcpProxy(hub.url);
+    const client = newClient(proxy.url);
+    const { account } = await signedIn(client, "concurrent");
+    await client.connect();
+    const reconnecting = reachState(client, "reconnecting");
+    await proxy.cut();
+    await reconnecting;
+
+    await disableAccount(hub, admin, account.id);
+    const ended = nextEvent(client, "ended");
+    await proxy.restore();
+    expect(await ended).toMatchObject({ reason: "account-disabled", message: EndMessage["account-disabled"] });
+  });
+
   it("connect() with a stored token of an expired session reports expired", async () => {
     await enableIdleTermination(hub, admin, 1, 30);
     const phone = newClient(hub.url);
