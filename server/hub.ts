@@ -99,7 +99,14 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
   const idleQueue = new IdleQueueReader(ctx);
   const metrics = new HubMetrics({ ctx, license, ender, logins, io, adminNs, idleQueue });
   for (const client of opened) client.on("ready", () => presence.resync());
-  const idle = new IdleEngine({ ctx, sessions, ender, activity, io });
+  const idle = new IdleEngine({
+    ctx,
+    sessions,
+    ender,
+    activity,
+    io,
+    onDeadline: (latenessMs) => metrics.idleJobLateness.observe(Math.max(0, latenessMs) / 1000),
+  });
 
   const services: HubServices = {
     ctx,
@@ -119,7 +126,7 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
     origins,
     lifetime,
     metrics,
-    redisReady: () => opened.every((client) => client.isReady),
+    redisReady: () => opened.every((client) => client.isReady) && idle.redisReady(),
   };
   ender.attachNotifier(createSessionNotifier(io));
   // Socket.IO wrapped the server's request listeners when it attached; one added later sees its

@@ -31,6 +31,8 @@ export interface IdleEngineDeps {
   ender: SessionEnder;
   activity: ActivityBuffer;
   io: HubServer;
+  /** Told how late (ms) each prompt or expiry ran past its deadline, for /metrics. */
+  onDeadline?: (latenessMs: number) => void;
 }
 
 export class IdleEngine implements IdleControl {
@@ -47,7 +49,15 @@ export class IdleEngine implements IdleControl {
     this.settings = new IdleSettingsStore(ctx);
     this.prompts = new PromptState(ctx);
     this.notifier = createPromptNotifier(io, ctx.clock);
-    this.worker = new IdleWorker({ ctx, sessions, ender, settings: this.settings, prompts: this.prompts, notifier: this.notifier });
+    this.worker = new IdleWorker({
+      ctx,
+      sessions,
+      ender,
+      settings: this.settings,
+      prompts: this.prompts,
+      notifier: this.notifier,
+      onDeadline: deps.onDeadline,
+    });
   }
 
   /** Joins the cluster's idle queue with a worker, and starts watching sessions open and end. */
@@ -113,7 +123,7 @@ export class IdleEngine implements IdleControl {
     if (!queue) return 0;
     const settings = await this.settings.get();
     if (!settings.enabled) return 0;
-    const lock = await ctx.redis.set(`${ctx.keys.prefix}:idle:reconcile`, ctx.options.nodeId, {
+    const lock = await ctx.redis.set(ctx.keys.idleReconcileLock, ctx.options.nodeId, {
       NX: true,
       PX: RECONCILE_MS - 1000,
     });
@@ -146,6 +156,11 @@ export class IdleEngine implements IdleControl {
 
   private warn(error: unknown, message: string, sessionId?: string): void {
     this.deps.ctx.logger.warn({ sessionId, err: (error as Error).message }, message);
+  }
+
+  /** True while the engine's own Redis connection is up (part of the node's readiness). */
+  redisReady(): boolean {
+    return this.connection?.isReady ?? false;
   }
 
   /** Lets running jobs finish, then leaves the queue. Call before the hub closes its Redis clients. */

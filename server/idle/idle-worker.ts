@@ -10,7 +10,7 @@ import type { HubContext } from "../context.ts";
 import type { SessionEnder } from "../sessions/session-ender.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import type { IdleSettingsStore } from "./idle-settings-store.ts";
-import { decideIdleStep, promptMs, timeoutMs } from "./idle-policy.ts";
+import { decideIdleStep, dueAt, promptMs, timeoutMs } from "./idle-policy.ts";
 import { delayUntil, IDLE_QUEUE_NAME, retryBackoffMs, type IdleJobData } from "./idle-queue.ts";
 import type { PromptNotifier } from "./prompt-notifier.ts";
 import type { PromptState } from "./prompt-state.ts";
@@ -36,6 +36,8 @@ export interface IdleWorkerDeps {
   settings: IdleSettingsStore;
   prompts: PromptState;
   notifier: PromptNotifier;
+  /** Told how late (ms) a job ran past the deadline it acts on (a prompt or an expiry). */
+  onDeadline?: (latenessMs: number) => void;
 }
 
 export class IdleWorker {
@@ -87,6 +89,7 @@ export class IdleWorker {
         if (step.respondBy - now >= MIN_REMIND_MS) notifier.prompt(sessionId, step.respondBy);
         return step.respondBy;
       case "prompt": {
+        this.deps.onDeadline?.(now - dueAt(session!, settings));
         const outcome = await prompts.prompt(sessionId, timeoutMs(settings), promptMs(settings));
         switch (outcome.kind) {
           case "prompted":
@@ -102,9 +105,13 @@ export class IdleWorker {
         }
         return null;
       }
-      case "expire":
-        await ender.end(sessionId, "expired");
-        return null;
+      case "expire": {
+        // The user may answer between this decision and the end: then the answer wins.
+        const actedAfter = session!.state === "prompted" ? session!.promptedAt ?? 0 : session!.lastActivityAt;
+        this.deps.onDeadline?.(now - dueAt(session!, settings));
+        if (await ender.end(sessionId, "expired", { unlessActiveAfter: actedAfter })) return null;
+        return (await sessions.get(sessionId)) ? now : null;
+      }
       case "resume": {
         const resumed = await prompts.resume([sessionId]);
         if (resumed.length > 0) notifier.resumed(sessionId);

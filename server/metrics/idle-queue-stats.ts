@@ -5,9 +5,7 @@
  */
 import { createNodeRedisClient, Queue } from "bullmq";
 import type { HubContext } from "../context.ts";
-
-/** The idle engine's queue name (server/idle/idle-queue.ts). */
-const IDLE_QUEUE_NAME = "idle";
+import { IDLE_QUEUE_NAME } from "../idle/idle-queue.ts";
 const STATES = ["waiting", "delayed", "active", "prioritized", "failed"] as const;
 
 export interface IdleQueueStats {

@@ -34,6 +34,8 @@ export function redisKeys(prefix: string) {
     sessionHistory: `${p}:session-history`,
     /** Prefix of the failed-login counters (rate-limiter-flexible appends `:<key>`). */
     loginFailures: (scope: "user-ip" | "ip") => `${p}:login-fail:${scope}`,
+    /** Held by the one node that re-adds missing idle jobs this period. */
+    idleReconcileLock: `${p}:idle:reconcile`,
     /** BullMQ's own prefix: its keys carry the same hash tag. */
     bullPrefix: `${p}:bull`,
   };

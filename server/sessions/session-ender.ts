@@ -18,6 +18,8 @@ export interface EndOptions {
   message?: string;
   /** The administrator who ended it. */
   by?: EndedBy;
+  /** End it only if the user has not acted (activity or keep) after this time (ms). */
+  unlessActiveAfter?: number;
 }
 
 export interface EndedSession {
@@ -64,11 +66,14 @@ export class SessionEnder extends EventEmitter<{ ended: [EndedSession] }> {
       ...(options.by ? { by: options.by } : {}),
       endedAt: clock.now(),
     };
-    const reply = await runScript<0 | [number, LicenseType, string, App, string, string, string, string]>(
+    const reply = await runScript<0 | -1 | [number, LicenseType, string, App, string, string, string, string]>(
       redis,
       "end-session",
       [keys.session(sessionId), keys.sessions, keys.seats, keys.namedOnline],
-      [keys.prefix, sessionId, reason, JSON.stringify(tombstone), hubOptions.tombstoneTtlSeconds, tombstone.endedAt],
+      [
+        keys.prefix, sessionId, reason, JSON.stringify(tombstone), hubOptions.tombstoneTtlSeconds, tombstone.endedAt,
+        options.unlessActiveAfter ?? "",
+      ],
     );
     if (!Array.isArray(reply)) return false;
     const [, licenseType, accountId, app, username, startedAt, device, ip] = reply;

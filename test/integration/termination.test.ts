@@ -115,6 +115,19 @@ describe("ending sessions", () => {
     expect(usage.concurrent.used).toBe(0);
   });
 
+  it("an expiry made conditional on no new activity loses to an answer that lands first", async () => {
+    await createAccount(hub.url, admin.token, "fay", "concurrent");
+    const fay = await login(hub.url, "fay", TECH_PASSWORD, "mobile");
+    const { ender, activity } = hub.hub.services;
+    const decidedAt = fay.session.lastActivityAt;
+    activity.record(fay.session.id, decidedAt + 1);
+    await activity.flush();
+    expect(await ender.end(fay.session.id, "expired", { unlessActiveAfter: decidedAt })).toBe(false);
+    expect((await api(hub.url, "GET", "/api/me", { token: fay.token })).status).toBe(200);
+    expect(await ender.end(fay.session.id, "expired", { unlessActiveAfter: decidedAt + 1 })).toBe(true);
+    expect((await api(hub.url, "GET", "/api/me", { token: fay.token })).body.error.code).toBe("SESSION_EXPIRED");
+  });
+
   it("deleting an account ends its sessions and frees its username", async () => {
     const erin = await createAccount(hub.url, admin.token, "erin", "named");
     const session = await login(hub.url, "erin", TECH_PASSWORD, "web");

@@ -7,9 +7,11 @@
 
   ARGV[1] key prefix  ARGV[2] session id  ARGV[3] reason  ARGV[4] tombstone JSON
   ARGV[5] tombstone TTL (s)  ARGV[6] now (ms)
+  ARGV[7] optional: end only if the user has not acted after this time (ms): no activity and no
+          keep since then. The idle engine passes it so an answer that lands while it decides wins.
 
   Returns { 1, licenseType, accountId, app, username, startedAt, device, ip } when this call ended
-  it ("" for a missing device or ip), 0 when it was not open.
+  it ("" for a missing device or ip), 0 when it was not open, -1 when the user acted after ARGV[7].
 ]]
 --- @include "changes"
 --- @include "history"
@@ -19,6 +21,11 @@ local session = redis.call('HMGET', KEYS[1], 'accountId', 'licenseType', 'tokenH
   'username', 'startedAt', 'device', 'ip')
 local accountId, licenseType, tokenHash, app = session[1], session[2], session[3], session[4]
 if not accountId then return 0 end
+if ARGV[7] and ARGV[7] ~= '' then
+  local since = tonumber(ARGV[7])
+  local acted = redis.call('HMGET', KEYS[1], 'lastActivityAt', 'keptAt')
+  if tonumber(acted[1] or '0') > since or tonumber(acted[2] or '0') > since then return -1 end
+end
 
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], sid)
