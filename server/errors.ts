@@ -4,16 +4,19 @@ import { ErrorCode, type ErrorBody } from "../shared/errors.ts";
 export class HubError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Extra fields of the body, beside code and message. */
+  readonly details: Omit<ErrorBody, "code" | "message">;
 
-  constructor(code: ErrorCode, message: string, status: number) {
+  constructor(code: ErrorCode, message: string, status: number, details: Omit<ErrorBody, "code" | "message"> = {}) {
     super(message);
     this.name = "HubError";
     this.code = code;
     this.status = status;
+    this.details = details;
   }
 
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...this.details };
   }
 }
 

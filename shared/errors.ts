@@ -1,3 +1,5 @@
+import type { EndReason, EndedBy } from "./types.ts";
+
 /**
  * Error codes of the wire contract. Every error the hub sends, over HTTP or as a socket
  * `connect_error`, carries one of these.
@@ -25,6 +27,13 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /**
+   * For SESSION_TERMINATED / SESSION_EXPIRED / SESSION_ENDED: why the session ended (the code alone
+   * does not tell a termination from a disabled account), which session, and who ended it.
+   */
+  reason?: EndReason;
+  sessionId?: string;
+  by?: EndedBy;
 }
 
 export interface ErrorResponse {

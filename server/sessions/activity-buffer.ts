@@ -11,7 +11,7 @@ const PAIRS_PER_CALL = 500;
 export class ActivityBuffer {
   private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly ctx: HubContext) {}
 
@@ -31,11 +31,12 @@ export class ActivityBuffer {
     return this.pending.get(sessionId);
   }
 
-  /** Writes what is pending. Concurrent calls share one flush; a failed flush keeps its entries. */
+  /**
+   * Writes what is pending. Flushes run one after another, so when the promise resolves everything
+   * recorded before the call has been written (or kept for the next try, if Redis failed).
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => {
-      this.flushing = null;
-    });
+    this.flushing = this.flushing.then(() => this.write());
     return this.flushing;
   }
 

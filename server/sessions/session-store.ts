@@ -36,8 +36,8 @@ export function tokenError(check: Exclude<TokenCheck, { kind: "open" }>): HubErr
   if (check.kind === "unknown") {
     return new HubError(ErrorCode.UNAUTHENTICATED, "Sign in to continue.", 401);
   }
-  const { reason, message } = check.tombstone;
-  return new HubError(codeForReason[reason], message, 401);
+  const { reason, message, sessionId, by } = check.tombstone;
+  return new HubError(codeForReason[reason], message, 401, { reason, sessionId, ...(by ? { by } : {}) });
 }
 
 export interface OpenSessionInput {

@@ -66,9 +66,14 @@ describe("ending sessions", () => {
     for (const token of [alice.token, bob.token]) {
       const me = await api(hub.url, "GET", "/api/me", { token });
       expect(me.status).toBe(401);
-      expect(me.body.error.code).toBe("SESSION_TERMINATED");
+      expect(me.body.error).toMatchObject({
+        code: "SESSION_TERMINATED",
+        reason: "terminated",
+        by: { accountId: admin.account.id, username: "admin" },
+      });
       const refused = await connectRefused(hub.url, token);
       expect(refused.message).toBe("SESSION_TERMINATED");
+      expect(refused.data).toMatchObject({ reason: "terminated" });
       expect(refused.data?.message).toMatch(/terminated by the administrator/);
     }
     const list = await api(hub.url, "GET", "/api/sessions", { token: admin.token });
@@ -107,6 +112,8 @@ describe("ending sessions", () => {
     expect(patched.status).toBe(200);
     expect(patched.body.disabled).toBe(true);
     for (const notice of await endings) expect(notice.reason).toBe("account-disabled");
+    const me = await api(hub.url, "GET", "/api/me", { token: web.token });
+    expect(me.body.error).toMatchObject({ code: "SESSION_TERMINATED", reason: "account-disabled", sessionId: web.session.id });
 
     const again = await api(hub.url, "POST", "/api/auth/login", { body: { username: "dave", password: TECH_PASSWORD, app: "web" } });
     expect(again.status).toBe(403);
