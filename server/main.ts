@@ -24,7 +24,11 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
-    embedded = await startEmbeddedRedis({ dir: join(projectRoot, "data", "redis"), port: 0 });
+    // Its own process group: a terminal's Ctrl-C reaches the hub only, which flushes and closes
+    // before it stops Redis; the exit hook still takes Redis down if the hub dies of an error.
+    embedded = await startEmbeddedRedis({ dir: join(projectRoot, "data", "redis"), port: 0, ownProcessGroup: true });
+    const redisProcess = embedded.process;
+    process.on("exit", () => redisProcess.kill());
     redisUrl = embedded.url;
     logger.info({ redisUrl, dir: "data/redis" }, "started a private redis-server (AOF on)");
   }
@@ -62,9 +66,15 @@ async function main(): Promise<void> {
     // A deploy must not wait on a stuck close (e.g. Redis unreachable while flushing).
     const force = setTimeout(() => process.exit(1), 5_000);
     force.unref();
-    await hub.close();
+    let code = 0;
+    try {
+      await hub.close();
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, "unclean stop");
+      code = 1;
+    }
     await embedded?.stop();
-    process.exit(0);
+    process.exit(code);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
