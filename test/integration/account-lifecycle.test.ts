@@ -100,7 +100,7 @@ describe("absolute session lifetime", () => {
     clock.advance(60_000);
     const me = await api(hub.url, "GET", "/api/me", { token: mia.token });
     expect(me.status).toBe(401);
-    expect(me.body.error).toEqual({ code: "SESSION_EXPIRED", message });
+    expect(me.body.error).toEqual({ code: "SESSION_EXPIRED", message, reason: "expired", sessionId: mia.session.id });
     const refused = await connectRefused(hub.url, admin.token);
     expect(refused.message).toBe("SESSION_EXPIRED");
     expect(refused.data?.message).toBe(message);

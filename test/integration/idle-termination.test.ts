@@ -177,10 +177,10 @@ describe("a Web App session of a concurrent account", () => {
 
     const me = await meStatus(hub, web.token);
     expect(me.status).toBe(401);
-    expect(me.body.error).toEqual({ code: "SESSION_EXPIRED", message: EndMessage.expired });
+    expect(me.body.error).toEqual({ code: "SESSION_EXPIRED", message: EndMessage.expired, reason: "expired", sessionId: web.session.id });
     const refused = await connectRefused(hub.url, web.token);
     expect(refused.message).toBe("SESSION_EXPIRED");
-    expect(refused.data).toEqual({ code: "SESSION_EXPIRED", message: EndMessage.expired });
+    expect(refused.data).toEqual({ code: "SESSION_EXPIRED", message: EndMessage.expired, reason: "expired", sessionId: web.session.id });
   });
 });
 
