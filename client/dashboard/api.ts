@@ -4,16 +4,10 @@
  * endpoint the dashboard calls (CONTRACT.md, "HTTP").
  */
 import { ErrorCode, type ErrorResponse } from "../../shared/errors.ts";
-import type {
-  Account,
-  HistoryPeriod,
-  IdleSettings,
-  License,
-  LicenseHistory,
-  LicenseType,
-  LicenseUsage,
-  Session,
-} from "../../shared/types.ts";
+import type { HistoryPeriod, IdleSettings, LicenseHistory, LicenseType } from "../../shared/types.ts";
+import type { LicenseState, LoginResult, MeResult, SessionsList, TerminateResult } from "../../shared/http.ts";
+
+export type { LicenseState, LoginResult, MeResult, SessionsList, TerminateResult };
 
 /** A failed call, with the hub's error code (or `UNAVAILABLE` when the hub could not be reached). */
 export class ApiError extends Error {
@@ -34,32 +28,6 @@ export const SESSION_OVER_CODES: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.SESSION_EXPIRED,
   ErrorCode.SESSION_ENDED,
 ]);
-
-export interface LoginResult {
-  token: string;
-  session: Session;
-  account: Account;
-}
-
-export interface MeResult {
-  session: Session;
-  account: Account;
-}
-
-export interface SessionsList {
-  seq: number;
-  sessions: Session[];
-}
-
-export interface TerminateResult {
-  terminated: string[];
-  notFound: string[];
-}
-
-export interface LicenseState {
-  license: License;
-  usage: LicenseUsage;
-}
 
 function isErrorResponse(body: unknown): body is ErrorResponse {
   if (typeof body !== "object" || body === null || !("error" in body)) return false;

@@ -19,6 +19,9 @@ import {
 import { requestJson } from "./http.ts";
 import { resolveOptions, type HubClientOptions, type HubSocket, type ResolvedOptions } from "./options.ts";
 import { remainingMs, toSessionPrompt, type SessionPrompt } from "./prompt.ts";
+import type { LoginResult, MeResult } from "../../shared/http.ts";
+
+export type { LoginResult, MeResult };
 
 /**
  * Where the client's session connection is:
@@ -33,17 +36,6 @@ export interface LoginCredentials {
   app: App;
   /** Shown to admins in Logged Users, e.g. "Chrome on Windows" or "Pixel 8". */
   device?: string;
-}
-
-export interface LoginResult {
-  token: string;
-  session: Session;
-  account: Account;
-}
-
-export interface MeResult {
-  session: Session;
-  account: Account;
 }
 
 /** Why and how a session ended. Emitted once per session. */

@@ -9,7 +9,8 @@ import type { LoginBody } from "../../shared/schemas.ts";
 import type { AccountStore } from "../accounts/account-store.ts";
 import type { AuditLog } from "../audit/audit-log.ts";
 import { HubError, RateLimitedError } from "../errors.ts";
-import { login, type LoginResult } from "../sessions/login.ts";
+import type { LoginResult } from "../../shared/http.ts";
+import { login } from "../sessions/login.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import type { LoginLimiter } from "./login-limiter.ts";
 

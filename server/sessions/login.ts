@@ -1,17 +1,12 @@
 /** Password sign-in: checks the credentials, then opens a session (which may take a seat). */
 import { ErrorCode } from "../../shared/errors.ts";
 import type { LoginBody } from "../../shared/schemas.ts";
-import type { Account, Session } from "../../shared/types.ts";
+import type { LoginResult } from "../../shared/http.ts";
 import { publicAccount, type AccountStore } from "../accounts/account-store.ts";
 import { dummyPasswordHash, verifyPassword } from "../accounts/password.ts";
 import { HubError } from "../errors.ts";
 import type { SessionStore } from "./session-store.ts";
 
-export interface LoginResult {
-  token: string;
-  session: Session;
-  account: Account;
-}
 
 export async function login(
   accounts: AccountStore,
