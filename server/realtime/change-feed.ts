@@ -4,6 +4,11 @@
  * tails the stream on its own connection and turns what it reads into `sessions:delta` batches
  * for its own dashboards, so every dashboard on every node sees the same contiguous sequence,
  * and a gap (a node that fell behind the cap) shows as `fromSeq > seq + 1`.
+ *
+ * Activity, most of the traffic, is appended as bare (session id, time) pairs. Dashboards still
+ * get whole sessions in `updated`: the feed keeps the last record it sent of each session that
+ * has been active while this node ran, reads the record of one it does not know yet from Redis
+ * once, and keeps it current from the stream's whole records and ends.
  */
 import type { EndedRef, SessionsDelta } from "../../shared/events.ts";
 import type { LicenseUsage, Session } from "../../shared/types.ts";
@@ -14,6 +19,8 @@ import { rawToSession } from "../sessions/session-record.ts";
 interface ChangeBody {
   s?: Record<string, string>[];
   u?: Record<string, string>[];
+  /** Activity: session id, time (ms, as a string), repeated. */
+  a?: string[];
   e?: EndedRef[];
   usage?: boolean;
 }
@@ -28,6 +35,8 @@ export class ChangeFeed {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly listeners = new Set<(delta: SessionsDelta, reset: boolean) => void>();
+  /** The newest whole record of each open session that has been active while this node ran. */
+  private readonly active = new Map<string, Session>();
 
   constructor(
     private readonly ctx: HubContext,
@@ -69,8 +78,12 @@ export class ChangeFeed {
           ?.messages;
         if (!messages?.length) continue;
         this.lastId = messages[messages.length - 1]!.id;
-        const delta = await this.toDelta(messages.map((m) => m.message));
-        const reset = this.lastSeq > 0 && delta.fromSeq <= this.lastSeq;
+        const entries = messages.map((m) => m.message);
+        const fromSeq = Number(entries[0]!.seq);
+        const reset = this.lastSeq > 0 && fromSeq <= this.lastSeq;
+        // After a reset or a gap this node missed changes, so what it knows of sessions may be stale.
+        if (reset || fromSeq > this.lastSeq + 1) this.active.clear();
+        const delta = await this.toDelta(entries);
         this.lastSeq = delta.seq;
         for (const listener of this.listeners) listener(delta, reset);
       } catch (error) {
@@ -82,25 +95,36 @@ export class ChangeFeed {
   }
 
   private async toDelta(entries: Record<string, string>[]): Promise<SessionsDelta> {
+    const bodies = entries.map((entry) => JSON.parse(entry.d ?? "{}") as ChangeBody);
+    await this.learnActive(bodies);
     const started = new Map<string, Session>();
     const updated = new Map<string, Session>();
     const ended: EndedRef[] = [];
+    const put = (session: Session) => {
+      if (this.active.has(session.id)) this.active.set(session.id, session);
+      if (started.has(session.id)) started.set(session.id, session);
+      else updated.set(session.id, session);
+    };
     let usageChanged = false;
-    for (const entry of entries) {
-      const body = JSON.parse(entry.d ?? "{}") as ChangeBody;
+    for (const body of bodies) {
       for (const raw of body.s ?? []) {
         const session = rawToSession(raw);
         if (session) started.set(session.id, session);
       }
       for (const raw of body.u ?? []) {
         const session = rawToSession(raw);
-        if (!session) continue;
-        if (started.has(session.id)) started.set(session.id, session);
-        else updated.set(session.id, session);
+        if (session) put(session);
+      }
+      const activity = body.a ?? [];
+      for (let i = 0; i + 1 < activity.length; i += 2) {
+        const known = this.active.get(activity[i]!);
+        const at = Number(activity[i + 1]);
+        if (known) put({ ...known, lastActivityAt: Math.max(known.lastActivityAt, at) });
       }
       for (const ref of body.e ?? []) {
         ended.push(ref);
         updated.delete(ref.id);
+        this.active.delete(ref.id);
       }
       usageChanged ||= body.usage === true;
     }
@@ -114,6 +138,28 @@ export class ChangeFeed {
     };
     if (usageChanged) delta.usage = await this.readUsage();
     return delta;
+  }
+
+  /**
+   * Reads the records of sessions whose activity is in `bodies` and that this node does not know
+   * yet (read after their activity was written, so never older than it). A session that ended
+   * meanwhile has no record; its end is in the stream.
+   */
+  private async learnActive(bodies: ChangeBody[]): Promise<void> {
+    const unknown = new Set<string>();
+    for (const body of bodies) {
+      const activity = body.a ?? [];
+      for (let i = 0; i < activity.length; i += 2) {
+        if (!this.active.has(activity[i]!)) unknown.add(activity[i]!);
+      }
+    }
+    if (unknown.size === 0) return;
+    const ids = [...unknown];
+    const raws = await Promise.all(ids.map((id) => this.reader.hGetAll(this.ctx.keys.session(id))));
+    raws.forEach((raw) => {
+      const session = rawToSession(raw);
+      if (session) this.active.set(session.id, session);
+    });
   }
 
   /** Stops tailing; the feed owns its reader connection and closes it. */

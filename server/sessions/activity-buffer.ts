@@ -45,11 +45,16 @@ export class ActivityBuffer {
     const batch = this.pending;
     this.pending = new Map();
     const entries = [...batch];
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < entries.length; i += PAIRS_PER_CALL) {
+      const args = entries.slice(i, i + PAIRS_PER_CALL).flatMap(([id, at]) => [id, at]);
+      calls.push(runScript(this.ctx.redis, "touch-sessions", [], [this.ctx.keys.prefix, ...args]));
+    }
+    // Sent together, the calls share one round trip (node-redis pipelines them); under load an
+    // await per call costs a whole turn of a busy event loop. A retry of a call that did succeed
+    // is harmless: activity only ever moves forward.
     try {
-      for (let i = 0; i < entries.length; i += PAIRS_PER_CALL) {
-        const args = entries.slice(i, i + PAIRS_PER_CALL).flatMap(([id, at]) => [id, at]);
-        await runScript(this.ctx.redis, "touch-sessions", [], [this.ctx.keys.prefix, ...args]);
-      }
+      await Promise.all(calls);
     } catch (error) {
       for (const [id, at] of entries) this.record(id, at);
       this.ctx.logger.warn({ err: (error as Error).message, sessions: entries.length }, "activity flush failed; will retry");

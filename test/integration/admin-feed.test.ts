@@ -117,6 +117,45 @@ describe("the admin feed", () => {
 });
 
 describe("activity", () => {
+  it("reaches dashboards as whole sessions, on a node that never saw the session start too, and stays current", async () => {
+    hub = await startTestHub({ activityFlushMs: 100 });
+    admin = await login(hub.url, hub.adminUsername, hub.adminPassword);
+    await createAccount(hub.url, admin.token, "bob", "named");
+    const bob = await login(hub.url, "bob", TECH_PASSWORD, "mobile", "Pixel 9");
+    // A node that joins after bob signed in has no record of his session from the change stream.
+    const late = await startTestHub({ keyPrefix: hub.prefix, activityFlushMs: 100 });
+    try {
+      const { socket: dashboard } = await connectAdmin(late.url, admin.token);
+      const isBob = (s: Session) => s.id === bob.session.id;
+      const connected = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) => d.updated.some((s) => isBob(s) && s.connected));
+      const socket = await connectClient(hub.url, bob.token);
+      await connected;
+
+      const acted = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) =>
+        d.updated.some((s) => isBob(s) && s.lastActivityAt > bob.session.lastActivityAt),
+      );
+      socket.emit("activity");
+      const first = (await acted).updated.find(isBob)!;
+      expect(first).toEqual({ ...bob.session, connected: true, lastActivityAt: first.lastActivityAt });
+
+      const gone = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) => d.updated.some((s) => isBob(s) && !s.connected));
+      socket.close();
+      await gone;
+      const back = await connectClient(late.url, bob.token);
+      const actedAgain = waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) =>
+        d.updated.some((s) => isBob(s) && s.connected && s.lastActivityAt > first.lastActivityAt),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      back.emit("activity");
+      const second = (await actedAgain).updated.find(isBob)!;
+      expect(second).toEqual({ ...bob.session, connected: true, lastActivityAt: second.lastActivityAt });
+      expect((await api(hub.url, "GET", "/api/me", { token: bob.token })).body.session.lastActivityAt).toBe(second.lastActivityAt);
+    } finally {
+      closeAllSockets();
+      await late.close();
+    }
+  });
+
   it("1,000 activity events from one socket cost a handful of Redis writes and keep last activity right", async () => {
     hub = await startTestHub({ activityFlushMs: 250 });
     admin = await login(hub.url, hub.adminUsername, hub.adminPassword);
