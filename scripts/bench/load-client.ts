@@ -47,6 +47,7 @@ let stormArmedAt = 0;
 const backAt = new Map<Socket, number>();
 let admin: Socket | null = null;
 let adminLatencies: number[] = [];
+let adminActivityLatencies: number[] = [];
 
 function openSocket(url: string, token: string | undefined, reconnection: boolean): Socket {
   return io(url, {
@@ -199,12 +200,16 @@ async function reconnects(request: { url: string; tokens?: string[]; concurrency
   return result;
 }
 
-/** A dashboard: for every started session in a delta, how long after its start it arrived. */
+/**
+ * A dashboard: for every started session in a delta, how long after its start it arrived; for
+ * every updated one, how long after its last activity (the hub's clock is this machine's).
+ */
 async function adminWatch({ url, token }: { url: string; token: string }) {
   admin = io(`${url}/admin`, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { token } });
-  admin.on("sessions:delta", (delta: { started: { startedAt: number }[] }) => {
+  admin.on("sessions:delta", (delta: { started: { startedAt: number }[]; updated: { lastActivityAt: number }[] }) => {
     const now = Date.now();
     for (const session of delta.started) adminLatencies.push(now - session.startedAt);
+    for (const session of delta.updated) adminActivityLatencies.push(now - session.lastActivityAt);
   });
   await new Promise<void>((resolve, reject) => {
     admin!.once("sessions:snapshot", () => resolve());
@@ -220,9 +225,10 @@ serveParent({
   reconnects,
   "admin:watch": adminWatch,
   "admin:take": () => {
-    const taken = adminLatencies;
+    const taken = { latencies: adminLatencies, activityLatencies: adminActivityLatencies };
     adminLatencies = [];
-    return { latencies: taken };
+    adminActivityLatencies = [];
+    return taken;
   },
   /** Notes, for every socket, the first time it is connected again after this call. */
   "storm:arm": () => {
