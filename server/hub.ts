@@ -166,11 +166,12 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
     // Close every transport without a disconnect packet: socket.io-client reconnects by itself
     // after a transport close (through the load balancer, to another node, with the same token);
     // after a server disconnect it would not. No session ends because a node stops.
+    presence.leave();
     io.engine.close();
     await activity.stop();
-    await idle.close();
     unsubscribeAdmin();
-    await presence.stop().catch(() => undefined);
+    // Independent (their own connections), so a restart waits for the longer one only.
+    await Promise.all([idle.close(), presence.stop().catch(() => undefined)]);
     await feed.stop();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeAllConnections();

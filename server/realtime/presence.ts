@@ -20,6 +20,8 @@ export class Presence {
   private readonly held = new Map<string, number>();
   /** True when Redis may not hold this node's share exactly; the next heartbeat writes it back. */
   private stale = false;
+  /** True once the node is leaving: `stop()` takes its whole share off in one script. */
+  private leaving = false;
 
   /** `onGone` gets the sessions this node holds sockets for that ended while it could not hear. */
   constructor(
@@ -65,6 +67,7 @@ export class Presence {
   async detach(sessionId: string): Promise<void> {
     const { keys, redis, logger } = this.ctx;
     this.hold(sessionId, -1);
+    if (this.leaving) return;
     try {
       await runScript(redis, "detach-socket", [keys.session(sessionId), keys.nodePresence(this.nodeId)], [
         keys.prefix,
@@ -144,8 +147,18 @@ export class Presence {
     return disconnected;
   }
 
+  /**
+   * Call before closing the node's sockets: they are then not uncounted one script each (thousands
+   * of them, queued ahead of the rest of the shutdown, held a restart up by a second); `stop()`
+   * takes them all off at once.
+   */
+  leave(): void {
+    this.leaving = true;
+  }
+
   /** Leaves the cluster: this node's share of every session's sockets is taken off at once. */
   async stop(): Promise<void> {
+    this.leaving = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const { keys, redis } = this.ctx;
