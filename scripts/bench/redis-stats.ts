@@ -41,3 +41,10 @@ export async function usedMemory(client: StatsClient): Promise<number> {
   const info = await client.info("memory");
   return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
 }
+
+/** CPU time redis-server has used since it started (user + system), seconds. */
+export async function cpuSeconds(client: StatsClient): Promise<number> {
+  const info = await client.info("cpu");
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
+  return field("used_cpu_user") + field("used_cpu_sys");
+}

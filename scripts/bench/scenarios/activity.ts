@@ -1,9 +1,10 @@
 /**
  * activity: N sockets send `activity`, in two phases, against the hub (with one dashboard
  * connected, so activity also goes out as deltas) and against the bare baseline.
- * - steady: 4 events/s on every socket, so every session is in every 250 ms flush (the SDK sends at
- *   most one per second, so this is four times a full node of real clients): event-loop delay,
- *   Redis commands, writes per session per flush, and how old activity is when a dashboard gets it.
+ * - steady: 4 events/s on every socket, so every session is in every 250 ms flush: 20,000 events/s
+ *   and 5,000 sessions a flush, as from a full node of 20,000 SDK clients at their most (one report
+ *   a second): event-loop delay, Redis commands and CPU, writes per session per flush, and how old
+ *   activity is when a dashboard gets it.
  * - flood: 19 events/s on every socket (under the hub's 20/s per-socket limit, so the socket guard
  *   drops nothing), more than the servers and generators can do on two cores together: events/s
  *   the server handled, counted inside it, and its CPU per event.
@@ -12,7 +13,7 @@
 import { Harness, split, type ServerChild } from "../harness.ts";
 import type { BenchChild } from "../ipc.ts";
 import type { ConnectResult } from "../load-client.ts";
-import { callsBetween, commandCalls, type StatsClient } from "../redis-stats.ts";
+import { callsBetween, commandCalls, cpuSeconds, type StatsClient } from "../redis-stats.ts";
 import { verdict, type ScenarioResult } from "../report.ts";
 import type { ProbeStats } from "../server-probe.ts";
 import { openSeeder } from "../seed.ts";
@@ -30,7 +31,8 @@ interface Phase {
   offered: number;
   /** What the generators managed to send, per second (below `offered` when they ran out of CPU). */
   sentPerSecond: number;
-  redis?: { total: number; delta: Map<string, number> };
+  /** Commands Redis ran, and the share of its one core it used. */
+  redis?: { total: number; delta: Map<string, number>; cpuShare: number };
   /** From an event's time at the hub to a dashboard holding it. */
   toDashboard?: Summary;
 }
@@ -52,9 +54,11 @@ async function phase({ server, loads, redis, dashboard }: Target, sockets: numbe
   await server.call("probe:reset");
   await dashboard?.call("admin:take");
   const before = redis ? await commandCalls(redis) : null;
+  const cpuBefore = redis ? await cpuSeconds(redis) : 0;
   await sleep(windowMs);
   const stats = await server.call<ProbeStats>("probe:stats");
   const after = redis ? await commandCalls(redis) : null;
+  const redisCpu = redis ? (await cpuSeconds(redis)) - cpuBefore : 0;
   const seen = await dashboard?.call<{ activityLatencies: number[] }>("admin:take");
   const sent = await sending;
   // Let what the server still holds drain before the next phase.
@@ -64,7 +68,7 @@ async function phase({ server, loads, redis, dashboard }: Target, sockets: numbe
     offered: sockets * rate,
     sentPerSecond: sent.reduce((sum, part) => sum + part.sent / (part.durationMs / 1000), 0),
     ...(seen ? { toDashboard: summarize(seen.activityLatencies) } : {}),
-    ...(before && after ? { redis: callsBetween(before, after) } : {}),
+    ...(before && after ? { redis: { ...callsBetween(before, after), cpuShare: redisCpu / (stats.wallMs / 1000) } } : {}),
   };
 }
 
@@ -146,6 +150,7 @@ export async function activity(mode: Mode): Promise<ScenarioResult> {
         { metric: "steady: event-loop delay p99", unit: "ms", hub: hub.steady.stats.lagP99Ms, baseline: base.steady.stats.lagP99Ms },
         { metric: "steady: event-loop delay max", unit: "ms", hub: hub.steady.stats.lagMaxMs, baseline: base.steady.stats.lagMaxMs },
         { metric: "steady: Redis commands", unit: "commands/s", hub: calls.total / seconds, baseline: null },
+        { metric: "steady: Redis CPU (its one core)", unit: "%", hub: calls.cpuShare * 100, baseline: null },
         {
           metric: "steady: Redis writes (HSET) per session per flush",
           unit: "writes",
