@@ -24,6 +24,8 @@ import { PromptState } from "./prompt-state.ts";
 
 /** How often one node of the cluster looks for open sessions whose job went missing. */
 const RECONCILE_MS = 60_000;
+/** Sessions without a job read at once by the reconciliation. */
+const RECONCILE_BATCH = 500;
 
 export interface IdleEngineDeps {
   ctx: HubContext;
@@ -128,14 +130,21 @@ export class IdleEngine implements IdleControl {
       PX: RECONCILE_MS - 1000,
     });
     if (lock === null) return 0;
-    const watched = (await sessions.list()).filter(isWatched);
-    const missing = new Set(await queue.findMissing(watched.map((session) => session.id)));
-    const entries = watched
-      .filter((session) => missing.has(session.id))
-      .map((session) => ({ sessionId: session.id, at: dueAt(session, settings) }));
-    await queue.armMany(entries);
-    if (entries.length > 0) ctx.logger.info({ sessions: entries.length }, "idle jobs re-added");
-    return entries.length;
+    // Job existence first (cheap, batched), then only the sessions without one are read, a batch
+    // at a time: reading every open session at once held the event loop for a third of a second
+    // at 100,000 sessions, and expiries due meanwhile waited.
+    const missing = await queue.findMissing(await sessions.ids());
+    let added = 0;
+    for (let i = 0; i < missing.length; i += RECONCILE_BATCH) {
+      const records = await Promise.all(missing.slice(i, i + RECONCILE_BATCH).map((id) => sessions.get(id)));
+      const entries = records
+        .filter((session): session is SessionRecord => session !== null && isWatched(session))
+        .map((session) => ({ sessionId: session.id, at: dueAt(session, settings) }));
+      await queue.armMany(entries);
+      added += entries.length;
+    }
+    if (added > 0) ctx.logger.info({ sessions: added }, "idle jobs re-added");
+    return added;
   }
 
   private readonly onOpened = (session: SessionRecord): void => {
