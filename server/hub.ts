@@ -135,7 +135,14 @@ export async function createHub(hubOptions: HubOptions): Promise<Hub> {
   httpServer.on("request", (req, res) => {
     if (!req.url?.startsWith(SOCKET_IO_PATH)) httpApp(req, res);
   });
-  setupClientNamespace(io, { sessions, presence, activity, prompts: idle, logger });
+  setupClientNamespace(io, {
+    sessions,
+    presence,
+    activity,
+    prompts: idle,
+    logger,
+    maxSocketsPerSession: options.socketLimits.maxSocketsPerSession,
+  });
   guardSockets(io, adminNs, ctx, { onDropped: () => metrics.socketEventsDropped.inc() });
   const unsubscribeAdmin = setupAdminNamespace(adminNs, {
     sessions,

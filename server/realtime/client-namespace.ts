@@ -21,6 +21,8 @@ export interface PromptAnswerer {
 const noop = () => undefined;
 
 export interface ClientNamespaceDeps {
+  /** Sockets one session may hold across all nodes; one more is refused with RATE_LIMITED. */
+  maxSocketsPerSession: number;
   sessions: SessionStore;
   presence: Presence;
   activity: ActivityBuffer;
@@ -32,7 +34,7 @@ export function setupClientNamespace(io: HubServer, deps: ClientNamespaceDeps): 
   const { sessions, presence, activity, prompts, logger } = deps;
 
   io.use((socket, next) => {
-    authenticateSocket(socket, sessions, { adminOnly: false }).then(
+    authenticateSocket(socket, sessions, { adminOnly: false, maxSockets: deps.maxSocketsPerSession }).then(
       () => next(),
       (error: unknown) => next(toConnectError(error)),
     );

@@ -5,7 +5,7 @@
  */
 import type { ExtendedError, Socket } from "socket.io";
 import { ErrorCode } from "../../shared/errors.ts";
-import { HubError, unavailable } from "../errors.ts";
+import { HubError, RateLimitedError, unavailable } from "../errors.ts";
 import type { SessionRecord } from "../sessions/session-record.ts";
 import { tokenError, type SessionStore } from "../sessions/session-store.ts";
 
@@ -16,11 +16,16 @@ export function toConnectError(error: unknown): ExtendedError {
   return connectError;
 }
 
-/** Resolves a socket's token to its open session, or throws the HubError to refuse it with. */
+/**
+ * Resolves a socket's token to its open session, or throws the HubError to refuse it with.
+ * `maxSockets` refuses a session that already holds that many sockets across all nodes, read from
+ * the same record as the token check (parallel connects can overshoot it by a few: it guards
+ * against floods, it is no license rule).
+ */
 export async function authenticateSocket(
   socket: Socket,
   sessions: SessionStore,
-  { adminOnly }: { adminOnly: boolean },
+  { adminOnly, maxSockets }: { adminOnly: boolean; maxSockets?: number },
 ): Promise<SessionRecord> {
   const token: unknown = socket.handshake.auth?.token;
   if (typeof token !== "string" || token.length === 0 || token.length > 256) {
@@ -31,6 +36,9 @@ export async function authenticateSocket(
   if (check.disabled) throw new HubError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.", 403);
   if (adminOnly && check.role !== "admin") {
     throw new HubError(ErrorCode.FORBIDDEN, "The dashboard is for administrators.", 403);
+  }
+  if (maxSockets !== undefined && check.session.sockets >= maxSockets) {
+    throw new RateLimitedError(`A session may hold at most ${maxSockets} connections.`, 1);
   }
   socket.data.sessionId = check.session.id;
   socket.data.accountId = check.session.accountId;
