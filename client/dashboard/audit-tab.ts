@@ -142,36 +142,14 @@ export class AuditTab {
         ),
       "No matching events.",
     );
-    const search = h("button", { type: "submit", class: "button primary" }, "Search");
-    const form = h(
-      "form",
-      { class: "toolbar", "aria-label": "Audit log filters" },
-      h("div", { class: "toolbar-controls" }, type, user, h("label", {}, "From ", from), h("label", {}, "To ", to), search),
-    );
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      void table.load(true);
+    return searchPane({
+      id: "audit-log-title",
+      title: "Audit log",
+      caption: "Audit log, newest first",
+      columns: ["When", "Event", "By", "User", "App", "IP", "Details"],
+      controls: [type, user, h("label", {}, "From ", from), h("label", {}, "To ", to)],
+      table,
     });
-    void table.load(true);
-    return h(
-      "div",
-      { role: "group", "aria-labelledby": "audit-log-title" },
-      h("h3", { id: "audit-log-title" }, "Audit log"),
-      form,
-      table.status,
-      h(
-        "div",
-        { class: "table-scroll" },
-        h(
-          "table",
-          { class: "data-table" },
-          h("caption", { class: "visually-hidden" }, "Audit log, newest first"),
-          h("thead", {}, h("tr", {}, ...["When", "Event", "By", "User", "App", "IP", "Details"].map((t) => h("th", { scope: "col" }, t)))),
-          table.body,
-        ),
-      ),
-      table.more,
-    );
   }
 
   private historyPane(): HTMLElement {
@@ -211,49 +189,15 @@ export class AuditTab {
     );
     const download = h("button", { type: "button", class: "button" }, "Export history (CSV)");
     download.addEventListener("click", () => void this.downloadCsv(queryString({ ...filters(), format: "csv" }), table.status));
-    const form = h(
-      "form",
-      { class: "toolbar", "aria-label": "Session history filters" },
-      h(
-        "div",
-        { class: "toolbar-controls" },
-        user,
-        reason,
-        app,
-        h("label", {}, "From ", from),
-        h("label", {}, "To ", to),
-        h("button", { type: "submit", class: "button primary" }, "Search"),
-        download,
-      ),
-    );
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      void table.load(true);
+    return searchPane({
+      id: "session-history-title",
+      title: "Session history",
+      caption: "Ended sessions, newest first",
+      columns: ["User", "App", "Device / IP", "Logged In", "Ended", "Duration", "Reason", "Ended By", "Message"],
+      controls: [user, reason, app, h("label", {}, "From ", from), h("label", {}, "To ", to)],
+      extraActions: [download],
+      table,
     });
-    void table.load(true);
-    return h(
-      "div",
-      { role: "group", "aria-labelledby": "session-history-title" },
-      h("h3", { id: "session-history-title" }, "Session history"),
-      form,
-      table.status,
-      h(
-        "div",
-        { class: "table-scroll" },
-        h(
-          "table",
-          { class: "data-table" },
-          h("caption", { class: "visually-hidden" }, "Ended sessions, newest first"),
-          h(
-            "thead",
-            {},
-            h("tr", {}, ...["User", "App", "Device / IP", "Logged In", "Ended", "Duration", "Reason", "Ended By", "Message"].map((t) => h("th", { scope: "col" }, t))),
-          ),
-          table.body,
-        ),
-      ),
-      table.more,
-    );
   }
 
   /** The CSV needs the bearer header, so it is fetched here and handed to the browser as a file. */
@@ -266,4 +210,47 @@ export class AuditTab {
       status.textContent = `Could not download the CSV: ${(error as Error).message}`;
     }
   }
+}
+
+interface SearchPaneParts<T> {
+  id: string;
+  title: string;
+  caption: string;
+  columns: string[];
+  controls: HTMLElement[];
+  extraActions?: HTMLElement[];
+  table: PagedTable<T>;
+}
+
+/** A titled filter form over a paged table; submitting the form reloads the table from its start. */
+function searchPane<T>({ id, title, caption, columns, controls, extraActions = [], table }: SearchPaneParts<T>): HTMLElement {
+  const form = h(
+    "form",
+    { class: "toolbar", "aria-label": `${title} filters` },
+    h("div", { class: "toolbar-controls" }, ...controls, h("button", { type: "submit", class: "button primary" }, "Search"), ...extraActions),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void table.load(true);
+  });
+  void table.load(true);
+  return h(
+    "div",
+    { role: "group", "aria-labelledby": id },
+    h("h3", { id }, title),
+    form,
+    table.status,
+    h(
+      "div",
+      { class: "table-scroll" },
+      h(
+        "table",
+        { class: "data-table" },
+        h("caption", { class: "visually-hidden" }, caption),
+        h("thead", {}, h("tr", {}, ...columns.map((column) => h("th", { scope: "col" }, column)))),
+        table.body,
+      ),
+    ),
+    table.more,
+  );
 }
