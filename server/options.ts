@@ -54,6 +54,11 @@ export interface HubOptions {
   socketLimits?: Partial<SocketLimits>;
   /** Entries kept in the audit log and in the session history (each; trimmed approximately). @default 100000 */
   auditMaxEntries?: number;
+  /**
+   * How long an idle job's lock lasts without renewal: a worker that dies mid-job leaves its job
+   * to another node's worker after this, plus at most a third of it (the stalled check). @default 15000
+   */
+  idleJobLockMs?: number;
 }
 
 export interface LoginLimits {
@@ -121,6 +126,7 @@ export function resolveOptions(options: HubOptions): ResolvedHubOptions {
     allowedOrigins: (options.allowedOrigins ?? []).map(originOf),
     sessionMaxHours: positive("sessionMaxHours", options.sessionMaxHours ?? 12),
     lifetimeSweepMs: positive("lifetimeSweepMs", options.lifetimeSweepMs ?? 30_000),
+    idleJobLockMs: positive("idleJobLockMs", options.idleJobLockMs ?? 15_000),
     loginLimits: {
       failuresPerUserIp: wholePositive("loginLimits.failuresPerUserIp", options.loginLimits?.failuresPerUserIp ?? 5),
       failuresPerIp: wholePositive("loginLimits.failuresPerIp", options.loginLimits?.failuresPerIp ?? 50),

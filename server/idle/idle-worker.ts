@@ -18,13 +18,11 @@ import type { PromptState } from "./prompt-state.ts";
 /** Jobs one node runs at once; a step is a few Redis round trips. */
 const CONCURRENCY = 50;
 /**
- * A worker that dies mid-job loses its lock after LOCK_MS; the stalled check (every
- * STALLED_CHECK_MS, on every node) then hands the job to another worker. A step takes
+ * A worker that dies mid-job loses its lock after `idleJobLockMs` (15 s by default); the stalled
+ * check (every third of that, on every node) then hands the job to another worker. A step takes
  * milliseconds, so a short lock costs only its renewals. Steps are idempotent, so a job may stall
  * many times before BullMQ gives up on it (and the reconciler re-adds it even then).
  */
-const LOCK_MS = 15_000;
-const STALLED_CHECK_MS = 5_000;
 const MAX_STALLED = 20;
 /** A reminder of an open prompt is sent only while there is time left to answer it. */
 const MIN_REMIND_MS = 1000;
@@ -51,8 +49,8 @@ export class IdleWorker {
       connection,
       prefix: ctx.keys.bullPrefix,
       concurrency: CONCURRENCY,
-      lockDuration: LOCK_MS,
-      stalledInterval: STALLED_CHECK_MS,
+      lockDuration: ctx.options.idleJobLockMs,
+      stalledInterval: Math.max(100, Math.round(ctx.options.idleJobLockMs / 3)),
       maxStalledCount: MAX_STALLED,
       settings: { backoffStrategy: (attemptsMade: number) => retryBackoffMs(attemptsMade) },
     });
