@@ -26,11 +26,6 @@ export class ActivityBuffer {
     if (seen === undefined || at > seen) this.pending.set(sessionId, at);
   }
 
-  /** The newest activity this node has seen but not yet written, if any. */
-  peek(sessionId: string): number | undefined {
-    return this.pending.get(sessionId);
-  }
-
   /**
    * Writes what is pending. Flushes run one after another, so when the promise resolves everything
    * recorded before the call has been written (or kept for the next try, if Redis failed).

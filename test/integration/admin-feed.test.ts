@@ -1,5 +1,5 @@
 import { createClient } from "redis";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import type { SessionsDelta, SessionsSnapshot } from "../../shared/events.ts";
 import type { Session } from "../../shared/types.ts";
 import { api, createAccount, login, TECH_PASSWORD } from "../support/api.ts";
@@ -181,6 +181,8 @@ describe("activity", () => {
     const seen = settled.updated.find((s) => s.id === flood.session.id)!;
     expect(seen.lastActivityAt).toBeGreaterThanOrEqual(before);
     expect(seen.lastActivityAt).toBeLessThanOrEqual(Date.now());
+    // MONITOR's copy of the writes trails their effects a little: wait for it before closing.
+    await vi.waitFor(() => expect(writes.length).toBeGreaterThan(0), { timeout: 5000, interval: 20 });
     await monitor.close();
 
     expect(writes.length).toBeGreaterThan(0);
