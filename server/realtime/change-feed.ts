@@ -80,7 +80,12 @@ export class ChangeFeed {
         this.lastId = messages[messages.length - 1]!.id;
         const entries = messages.map((m) => m.message);
         const fromSeq = Number(entries[0]!.seq);
-        const reset = this.lastSeq > 0 && fromSeq <= this.lastSeq;
+        // The counter went back if any entry does not follow the one before it, here or in the
+        // batch (a batch can hold the last changes before a Redis loss and the first after it).
+        const reset = entries.some((entry, i) => {
+          const previous = i === 0 ? this.lastSeq : Number(entries[i - 1]!.seq);
+          return previous > 0 && Number(entry.seq) <= previous;
+        });
         // After a reset or a gap this node missed changes, so what it knows of sessions may be stale.
         if (reset || fromSeq > this.lastSeq + 1) this.active.clear();
         const delta = await this.toDelta(entries);

@@ -69,8 +69,9 @@ describe("the admin feed", () => {
 
   it("sends every dashboard a new snapshot when the sequence goes backwards", async () => {
     const { socket, snapshot } = await connectAdmin(hub.url, admin.token);
+    const delivered = waitUntil<SessionsDelta>(socket, "sessions:delta", (d) => d.seq > snapshot.seq);
     await createAccount(hub.url, admin.token, "before", "named");
-    await waitUntil<SessionsDelta>(socket, "sessions:delta", (d) => d.seq > snapshot.seq);
+    await delivered;
     // What a Redis that lost its newest writes looks like: the counter is behind what was seen.
     const redis = createClient({ url: inject("redisUrl") });
     await redis.connect();
@@ -157,12 +158,18 @@ describe("activity", () => {
   });
 
   it("1,000 activity events from one socket cost a handful of Redis writes and keep last activity right", async () => {
-    hub = await startTestHub({ activityFlushMs: 250 });
+    // The per-socket event limit is hardening's business (socket-limits.test.ts); here it is
+    // opened up so all 1,000 events reach the activity buffer.
+    hub = await startTestHub({ activityFlushMs: 250, socketLimits: { burst: 5000, disconnectAfterDropped: 100_000 } });
     admin = await login(hub.url, hub.adminUsername, hub.adminPassword);
     await createAccount(hub.url, admin.token, "flood", "concurrent");
     const flood = await login(hub.url, "flood", TECH_PASSWORD, "web");
     const socket = await connectClient(hub.url, flood.token);
     const { socket: dashboard } = await connectAdmin(hub.url, admin.token);
+    const pushed: number[] = [];
+    dashboard.on("sessions:delta", (delta) => {
+      for (const s of delta.updated) if (s.id === flood.session.id) pushed.push(s.lastActivityAt);
+    });
 
     const monitor = createClient({ url: inject("redisUrl") });
     await monitor.connect();
@@ -174,20 +181,18 @@ describe("activity", () => {
 
     const before = Date.now();
     for (let i = 0; i < 1000; i++) socket.emit("activity");
-    const last = Date.now();
-    const settled = await waitUntil<SessionsDelta>(dashboard, "sessions:delta", (d) =>
-      d.updated.some((s) => s.id === flood.session.id && s.lastActivityAt >= last - 50),
-    );
-    const seen = settled.updated.find((s) => s.id === flood.session.id)!;
-    expect(seen.lastActivityAt).toBeGreaterThanOrEqual(before);
-    expect(seen.lastActivityAt).toBeLessThanOrEqual(Date.now());
+    // The ack of a later event says the hub has received all 1,000; the flush writes them.
+    expect(await socket.emitWithAck("session:keep")).toEqual({ ok: true });
+    await hub.hub.services.activity.flush();
+    const me = await api(hub.url, "GET", "/api/me", { token: flood.token });
+    const last = me.body.session.lastActivityAt;
+    expect(last).toBeGreaterThanOrEqual(before);
+    expect(last).toBeLessThanOrEqual(Date.now());
+    // Dashboards end on the same time.
+    await vi.waitFor(() => expect(Math.max(...pushed)).toBe(last), { timeout: 5000, interval: 20 });
     // MONITOR's copy of the writes trails their effects a little: wait for it before closing.
     await vi.waitFor(() => expect(writes.length).toBeGreaterThan(0), { timeout: 5000, interval: 20 });
     await monitor.close();
-
-    expect(writes.length).toBeGreaterThan(0);
     expect(writes.length).toBeLessThanOrEqual(5);
-    const me = await api(hub.url, "GET", "/api/me", { token: flood.token });
-    expect(me.body.session.lastActivityAt).toBe(seen.lastActivityAt);
   });
 });
