@@ -7,7 +7,13 @@
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { freePort, redisServerInstalled, startEmbeddedRedis, type EmbeddedRedis } from "../server/redis/embedded-redis.ts";
+import {
+  freePort,
+  redisMissingMessage,
+  redisServerInstalled,
+  startEmbeddedRedis,
+  type EmbeddedRedis,
+} from "../server/redis/embedded-redis.ts";
 import { startHubProcess, type HubProcess } from "./cluster/hub-process.ts";
 
 const usage = `Usage: npm run cluster -- [--nodes N] [--port BASE]
@@ -131,11 +137,7 @@ async function command(line: string): Promise<void> {
 async function main(): Promise<void> {
   if (!redisUrl) {
     if (!redisServerInstalled()) {
-      console.error(
-        "The cluster needs Redis. Install it (Debian/Ubuntu: sudo apt-get install redis-server;\n" +
-          "macOS: brew install redis) so the launcher can start a private one, or point it at yours:\n" +
-          "  REDIS_URL=redis://host:6379 npm run cluster -- --nodes 3",
-      );
+      console.error(redisMissingMessage("The cluster", "npm run cluster -- --nodes 3"));
       process.exit(1);
     }
     const dir = join(import.meta.dirname, "..", "data", "cluster-redis");

@@ -13,7 +13,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createHub, type Hub } from "../server/hub.ts";
 import { createLogger } from "../server/logger.ts";
-import { redisServerInstalled, startEmbeddedRedis, type EmbeddedRedis } from "../server/redis/embedded-redis.ts";
+import {
+  redisMissingMessage,
+  redisServerInstalled,
+  startEmbeddedRedis,
+  type EmbeddedRedis,
+} from "../server/redis/embedded-redis.ts";
 import type { App } from "../shared/types.ts";
 import { AdminApi } from "./demo/admin-api.ts";
 import {
@@ -117,10 +122,7 @@ async function listenHub(redisUrl: string, port: number, minIdleTimeoutSeconds: 
 async function main(): Promise<void> {
   const options = parseOptions();
   if (!redisServerInstalled()) {
-    console.error(
-      "The demo needs redis-server on the PATH (Debian/Ubuntu: sudo apt-get install redis-server;\n" +
-        "macOS: brew install redis).",
-    );
+    console.error(redisMissingMessage("The demo"));
     process.exit(1);
   }
   if (options.build) await buildPages();

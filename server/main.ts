@@ -6,7 +6,12 @@ import { join } from "node:path";
 import { readConfig } from "./config.ts";
 import { createHub } from "./hub.ts";
 import { createLogger } from "./logger.ts";
-import { redisServerInstalled, startEmbeddedRedis, type EmbeddedRedis } from "./redis/embedded-redis.ts";
+import {
+  redisMissingMessage,
+  redisServerInstalled,
+  startEmbeddedRedis,
+  type EmbeddedRedis,
+} from "./redis/embedded-redis.ts";
 
 const projectRoot = join(import.meta.dirname, "..");
 
@@ -17,11 +22,7 @@ async function main(): Promise<void> {
   let redisUrl = config.redisUrl;
   if (!redisUrl) {
     if (!redisServerInstalled()) {
-      console.error(
-        "Session Hub needs Redis. Either install it (Debian/Ubuntu: sudo apt-get install redis-server;\n" +
-          "macOS: brew install redis) so the hub can start a private one, or point the hub at yours:\n" +
-          "  REDIS_URL=redis://host:6379 npm start",
-      );
+      console.error(redisMissingMessage("Session Hub", "npm start"));
       process.exit(1);
     }
     // Its own process group: a terminal's Ctrl-C reaches the hub only, which flushes and closes

@@ -28,6 +28,18 @@ export interface EmbeddedRedis {
   stop(): Promise<void>;
 }
 
+/**
+ * What to tell a person whose machine has no `redis-server`: how to install it, and, where the
+ * program can use an existing Redis instead, the command with REDIS_URL.
+ */
+export function redisMissingMessage(who: string, commandWithRedisUrl?: string): string {
+  const install = "Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis";
+  return commandWithRedisUrl
+    ? `${who} needs Redis. Install it (${install}) so it can start a private one,\n` +
+        `or point it at yours:\n  REDIS_URL=redis://host:6379 ${commandWithRedisUrl}`
+    : `${who} needs redis-server on the PATH (${install}).`;
+}
+
 /** True when a `redis-server` binary is on the PATH. */
 export function redisServerInstalled(): boolean {
   const result = spawnSync("redis-server", ["--version"], { stdio: "ignore" });
