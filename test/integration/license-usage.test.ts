@@ -1,21 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { License, LicenseUsage } from "../../shared/types.ts";
 import { api, createAccount, login, setLicense, TECH_PASSWORD } from "../support/api.ts";
-import { startTestHub, type TestHub } from "../support/hub.ts";
+import { useHubWithAdmin } from "../support/hub-fixture.ts";
 
-let hub: TestHub;
-let adminToken: string;
-
-beforeEach(async () => {
-  hub = await startTestHub();
-  adminToken = (await login(hub.url, hub.adminUsername, hub.adminPassword)).token;
-});
-afterEach(async () => {
-  await hub.close();
-});
+const t = useHubWithAdmin();
 
 async function usage(): Promise<{ license: License; usage: LicenseUsage }> {
-  const response = await api(hub.url, "GET", "/api/license", { token: adminToken });
+  const response = await api(t.hub.url, "GET", "/api/license", { token: t.admin.token });
   expect(response.status).toBe(200);
   return response.body;
 }
@@ -25,15 +16,15 @@ async function usage(): Promise<{ license: License; usage: LicenseUsage }> {
  * connected on two apps), conc1..conc3 (conc1 connected twice, conc2 once, conc3 not at all).
  */
 async function populate(license: License): Promise<void> {
-  await setLicense(hub.url, adminToken, 10, 10);
-  for (const name of ["named1", "named2"]) await createAccount(hub.url, adminToken, name, "named");
-  for (const name of ["conc1", "conc2", "conc3"]) await createAccount(hub.url, adminToken, name, "concurrent");
-  await login(hub.url, "named1", TECH_PASSWORD, "web");
-  await login(hub.url, "named1", TECH_PASSWORD, "mobile");
-  await login(hub.url, "conc1", TECH_PASSWORD, "web");
-  await login(hub.url, "conc1", TECH_PASSWORD, "mobile");
-  await login(hub.url, "conc2", TECH_PASSWORD, "mobile");
-  await setLicense(hub.url, adminToken, license.namedUsers, license.concurrentUsers);
+  await setLicense(t.hub.url, t.admin.token, 10, 10);
+  for (const name of ["named1", "named2"]) await createAccount(t.hub.url, t.admin.token, name, "named");
+  for (const name of ["conc1", "conc2", "conc3"]) await createAccount(t.hub.url, t.admin.token, name, "concurrent");
+  await login(t.hub.url, "named1", TECH_PASSWORD, "web");
+  await login(t.hub.url, "named1", TECH_PASSWORD, "mobile");
+  await login(t.hub.url, "conc1", TECH_PASSWORD, "web");
+  await login(t.hub.url, "conc1", TECH_PASSWORD, "mobile");
+  await login(t.hub.url, "conc2", TECH_PASSWORD, "mobile");
+  await setLicense(t.hub.url, t.admin.token, license.namedUsers, license.concurrentUsers);
 }
 
 describe("License Usage table", () => {
@@ -77,7 +68,7 @@ describe("License Usage table", () => {
     expect(table.named.available).toBe(-1);
     expect(table.concurrent.available).toBe(-1);
     expect(table.concurrent.used).toBe(2);
-    const refused = await api(hub.url, "POST", "/api/auth/login", {
+    const refused = await api(t.hub.url, "POST", "/api/auth/login", {
       body: { username: "conc3", password: TECH_PASSWORD, app: "web" },
     });
     expect(refused.status).toBe(403);
@@ -85,17 +76,17 @@ describe("License Usage table", () => {
   });
 
   it("refuses a named account beyond namedUsers, and a switch to named", async () => {
-    await setLicense(hub.url, adminToken, 2, 5);
-    await createAccount(hub.url, adminToken, "n1", "named");
-    const over = await api(hub.url, "POST", "/api/accounts", {
-      token: adminToken,
+    await setLicense(t.hub.url, t.admin.token, 2, 5);
+    await createAccount(t.hub.url, t.admin.token, "n1", "named");
+    const over = await api(t.hub.url, "POST", "/api/accounts", {
+      token: t.admin.token,
       body: { username: "n2", password: TECH_PASSWORD, licenseType: "named", role: "technician" },
     });
     expect(over.status).toBe(409);
     expect(over.body.error.code).toBe("LICENSE_LIMIT_REACHED");
-    const c = await createAccount(hub.url, adminToken, "c1", "concurrent");
-    const switched = await api(hub.url, "PATCH", `/api/accounts/${c.id}`, {
-      token: adminToken,
+    const c = await createAccount(t.hub.url, t.admin.token, "c1", "concurrent");
+    const switched = await api(t.hub.url, "PATCH", `/api/accounts/${c.id}`, {
+      token: t.admin.token,
       body: { licenseType: "named" },
     });
     expect(switched.status).toBe(409);
@@ -104,7 +95,7 @@ describe("License Usage table", () => {
   });
 
   it("validates the license body", async () => {
-    const bad = await api(hub.url, "PUT", "/api/license", { token: adminToken, body: { namedUsers: -1, concurrentUsers: 2 } });
+    const bad = await api(t.hub.url, "PUT", "/api/license", { token: t.admin.token, body: { namedUsers: -1, concurrentUsers: 2 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("VALIDATION_FAILED");
     expect(bad.body.error.message).toMatch(/namedUsers/);
