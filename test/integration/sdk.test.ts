@@ -44,6 +44,21 @@ async function signedIn(client: HubClient, licenseType: "named" | "concurrent", 
   return { ...result, account };
 }
 
+/**
+ * A concurrent client connected through a proxy whose network is then cut: resolves once the
+ * client knows it is offline and is trying to reconnect.
+ */
+async function offlineClient() {
+  proxy = await startTcpProxy(hub.url);
+  const client = newClient(proxy.url);
+  const signIn = await signedIn(client, "concurrent");
+  await client.connect();
+  const reconnecting = reachState(client, "reconnecting");
+  await proxy.cut();
+  await reconnecting;
+  return { client, proxy, ...signIn };
+}
+
 /** A second tab of the same browser: the same token, its own socket. */
 async function secondTab(url: string, token: string): Promise<HubClient> {
   const tab = newClient(url, { storage: memoryStorage(token) });
@@ -198,14 +213,7 @@ describe("every way a session ends", () => {
 
 describe("reconnecting", () => {
   it("after a dropped connection the client reconnects to the same session", async () => {
-    proxy = await startTcpProxy(hub.url);
-    const client = newClient(proxy.url);
-    const { session } = await signedIn(client, "concurrent");
-    await client.connect();
-
-    const reconnecting = reachState(client, "reconnecting");
-    await proxy.cut();
-    await reconnecting;
+    const { client, proxy, session } = await offlineClient();
     const back = reachState(client, "connected");
     await proxy.restore();
     await back;
@@ -218,13 +226,7 @@ describe("reconnecting", () => {
   });
 
   it("a reconnect after the session was terminated reports the termination, not a network error", async () => {
-    proxy = await startTcpProxy(hub.url);
-    const client = newClient(proxy.url);
-    const { session } = await signedIn(client, "concurrent");
-    await client.connect();
-    const reconnecting = reachState(client, "reconnecting");
-    await proxy.cut();
-    await reconnecting;
+    const { client, proxy, session } = await offlineClient();
 
     // Terminated while this client was offline: it never hears the broadcast.
     await terminate(hub, admin, [session.id], "Your shift is over.");
@@ -237,13 +239,7 @@ describe("reconnecting", () => {
   });
 
   it("a reconnect after the account was disabled reports account-disabled", async () => {
-    proxy = await startTcpProxy(hub.url);
-    const client = newClient(proxy.url);
-    const { account } = await signedIn(client, "concurrent");
-    await client.connect();
-    const reconnecting = reachState(client, "reconnecting");
-    await proxy.cut();
-    await reconnecting;
+    const { client, proxy, account } = await offlineClient();
 
     await disableAccount(hub, admin, account.id);
     const ended = nextEvent(client, "ended");
